@@ -1,0 +1,69 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
+import {
+  keysFromDirectory,
+  PasswordGrantModule,
+  passwordGrantEntities,
+  passwordGrantMigrations,
+  typeOrmUserProvider,
+} from 'nestjs-password-grant';
+import type { AppConfig } from './config.js';
+import { CreateUsers1764806300000 } from './migrations/1764806300000-create-users.js';
+import { User } from './user.entity.js';
+import { UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+
+/** TypeORM settings for `sqlite:<file>` or a `postgres://` URL. */
+export function databaseOptions(url: string): TypeOrmModuleOptions {
+  const common = {
+    entities: [User, ...passwordGrantEntities],
+    migrations: [CreateUsers1764806300000, ...passwordGrantMigrations],
+    migrationsRun: true,
+    synchronize: false,
+  };
+  if (url.startsWith('sqlite:')) {
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: url.slice('sqlite:'.length),
+      enableWAL: true,
+      timeout: 2000,
+    };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    return {
+      ...common,
+      type: 'postgres',
+      url,
+      connectTimeoutMS: 1000,
+      extra: { max: 10, query_timeout: 2000, statement_timeout: 2000 },
+    };
+  }
+  throw new Error('DATABASE_URL must start with "sqlite:" or "postgres://".');
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot(databaseOptions(config.databaseUrl)),
+        PasswordGrantModule.forRoot({
+          userProvider: typeOrmUserProvider(User),
+          keys: keysFromDirectory(config.keysDir),
+          issuer: config.issuer,
+          scopes: {
+            read: 'Read your profile',
+            write: 'Change your profile',
+            admin: 'Use the admin area',
+          },
+          defaultScopes: ['read'],
+          globalGuard: true,
+        }),
+      ],
+      controllers: [UsersController],
+      providers: [UsersService],
+    };
+  }
+}

@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { OAuthErrorException } from '../errors/oauth-error.exception.js';
+import { parseBasicCredentials } from '../internal/basic-credentials.util.js';
+import { verifyClientSecret } from '../internal/client-secret.util.js';
+import { PASSWORD_GRANT_CONFIG } from '../password-grant.constants.js';
+import type { PasswordGrantConfig } from '../password-grant-config.js';
+import type { OAuthClientEntity } from '../persistence/oauth-client.entity.js';
+import { ClientRepository } from './client.repository.js';
+
+/** The client credentials of a request, from the body and the header. */
+export interface ClientCredentialsInput {
+  authorization?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+/**
+ * Authenticates the client of a token request: HTTP Basic or body
+ * parameters, never both (RFC 6749 §2.3).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+@Injectable()
+export class ClientAuthenticator {
+  constructor(
+    private readonly clients: ClientRepository,
+    @Inject(PASSWORD_GRANT_CONFIG) private readonly config: PasswordGrantConfig,
+  ) {}
+
+  async authenticate(
+    input: ClientCredentialsInput,
+  ): Promise<OAuthClientEntity> {
+    const basic = parseBasicCredentials(input.authorization);
+    const usedHeader = basic !== undefined;
+    const fail = () =>
+      OAuthErrorException.invalidClient(this.config.realm, usedHeader);
+    if (basic === null) throw fail();
+    if (basic && input.clientSecret !== undefined) {
+      throw OAuthErrorException.invalidRequest(
+        'The client used more than one authentication method.',
+      );
+    }
+    if (
+      basic &&
+      input.clientId !== undefined &&
+      input.clientId !== basic.clientId
+    ) {
+      throw OAuthErrorException.invalidRequest(
+        'The client_id parameter does not match the Authorization header.',
+      );
+    }
+    const clientId = basic ? basic.clientId : input.clientId;
+    const secret = basic ? basic.clientSecret || undefined : input.clientSecret;
+    if (clientId === undefined || clientId === '') {
+      throw OAuthErrorException.invalidRequest(
+        'The request is missing the "client_id" parameter.',
+      );
+    }
+
+    const client = await this.clients.findEntity(clientId);
+    if (!client || client.revoked) throw fail();
+    if (!this.secretMatches(client, secret)) throw fail();
+    return client;
+  }
+
+  private secretMatches(client: OAuthClientEntity, secret?: string): boolean {
+    if (client.secretHash === null) return secret === undefined;
+    if (secret === undefined) return false;
+    return verifyClientSecret(secret, client.secretHash);
+  }
+}

@@ -1,0 +1,94 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { Strategy } from 'passport-custom';
+import type {
+  AccessTokenClaims,
+  TokenPrincipal,
+} from '../interfaces/access-token-claims.interface.js';
+import {
+  ACCESS_TOKEN_REQUEST_KEY,
+  ACCESS_TOKEN_STRATEGY,
+  PASSWORD_GRANT_CONFIG,
+} from '../password-grant.constants.js';
+import type { PasswordGrantConfig } from '../password-grant-config.js';
+import {
+  AccessTokenService,
+  InvalidAccessTokenError,
+} from '../token/access-token.service.js';
+import { UserProviders } from '../users/user-providers.service.js';
+import { BearerException } from './bearer.exception.js';
+
+interface BearerRequest {
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  [ACCESS_TOKEN_REQUEST_KEY]?: AccessTokenClaims;
+}
+
+/** RFC 6750 §2.1: `Bearer 1*SP b64token`, scheme case-insensitive. */
+const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/**
+ * The passport strategy behind {@link PasswordGrantGuard}: reads the
+ * bearer token from the `Authorization` header only (RFC 6750 §2.1; query
+ * tokens are not supported) and verifies it without the database.
+ */
+@Injectable()
+export class AccessTokenStrategy extends PassportStrategy(
+  Strategy,
+  ACCESS_TOKEN_STRATEGY,
+) {
+  constructor(
+    private readonly tokens: AccessTokenService,
+    private readonly providers: UserProviders,
+    @Inject(PASSWORD_GRANT_CONFIG) private readonly config: PasswordGrantConfig,
+  ) {
+    super();
+  }
+
+  async validate(request: BearerRequest): Promise<unknown> {
+    const header = request.headers.authorization;
+    if (typeof header !== 'string' || !/^bearer(\s|$)/i.test(header)) {
+      return null;
+    }
+    if (hasBodyToken(request.body)) {
+      throw BearerException.invalidRequest(this.config.realm);
+    }
+    const match = BEARER.exec(header);
+    if (!match) throw BearerException.invalidToken(this.config.realm);
+    let claims: AccessTokenClaims;
+    try {
+      claims = this.tokens.verify(match[1]);
+    } catch (error) {
+      if (error instanceof InvalidAccessTokenError) {
+        throw BearerException.invalidToken(this.config.realm);
+      }
+      throw error;
+    }
+    request[ACCESS_TOKEN_REQUEST_KEY] = claims;
+    return this.config.loadUser ? this.loadUser(claims) : principal(claims);
+  }
+
+  private async loadUser(claims: AccessTokenClaims): Promise<unknown> {
+    const provider = this.providers.get(claims.provider);
+    const user = provider.findById ? await provider.findById(claims.sub) : null;
+    if (!user) throw BearerException.invalidToken(this.config.realm);
+    return user;
+  }
+}
+
+function principal(claims: AccessTokenClaims): TokenPrincipal {
+  return {
+    id: claims.sub,
+    clientId: claims.client_id,
+    provider: claims.provider,
+    scopes: claims.scopes,
+  };
+}
+
+function hasBodyToken(body: unknown): boolean {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    Object.prototype.hasOwnProperty.call(body, 'access_token')
+  );
+}

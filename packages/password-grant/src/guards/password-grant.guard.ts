@@ -1,0 +1,88 @@
+import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { AccessTokenClaims } from '../interfaces/access-token-claims.interface.js';
+import { hasAllScopes, hasAnyScope } from '../internal/scope.util.js';
+import {
+  ACCESS_TOKEN_REQUEST_KEY,
+  ACCESS_TOKEN_STRATEGY,
+  ANY_SCOPE_METADATA,
+  PASSWORD_GRANT_CONFIG,
+  PROVIDER_METADATA,
+  PUBLIC_METADATA,
+  SCOPES_METADATA,
+} from '../password-grant.constants.js';
+import type { PasswordGrantConfig } from '../password-grant-config.js';
+import { BearerException, setResponseHeader } from './bearer.exception.js';
+
+/**
+ * Protects routes with the access tokens this library issues: checks the
+ * signature, algorithm, `typ`, `iss`, `aud`, `exp` and `nbf` without the
+ * database, then the `@ForProvider`, `@Scopes` and `@AnyScope` metadata.
+ * Answers as RFC 6750 §3 says.
+ *
+ * Use it per route, per controller, or globally with the module's
+ * `globalGuard` option (then `@Public()` opts out).
+ *
+ * @example
+ * @UseGuards(PasswordGrantGuard) @Scopes('admin') @Get('admin') admin() {}
+ * @publicApi
+ */
+@Injectable()
+export class PasswordGrantGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(PASSWORD_GRANT_CONFIG) private readonly config: PasswordGrantConfig,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.metadata<boolean>(PUBLIC_METADATA, context)) return true;
+    try {
+      await super.canActivate(context);
+      this.checkAccess(context);
+    } catch (error) {
+      if (error instanceof BearerException) {
+        const response: unknown = context.switchToHttp().getResponse();
+        setResponseHeader(response, 'WWW-Authenticate', error.challenge);
+      }
+      throw error;
+    }
+    return true;
+  }
+
+  override handleRequest<TUser = unknown>(error: unknown, user: TUser): TUser {
+    if (error) throw error as Error;
+    if (!user) throw BearerException.missing(this.config.realm);
+    return user;
+  }
+
+  /** Extension point: checks the route's provider and scope metadata. */
+  protected checkAccess(context: ExecutionContext): void {
+    const request = context
+      .switchToHttp()
+      .getRequest<Record<string, AccessTokenClaims | undefined>>();
+    const claims = request[ACCESS_TOKEN_REQUEST_KEY];
+    if (!claims) throw BearerException.invalidToken(this.config.realm);
+    const provider = this.metadata<string>(PROVIDER_METADATA, context);
+    if (provider !== undefined && claims.provider !== provider) {
+      throw BearerException.invalidToken(this.config.realm);
+    }
+    const all = this.metadata<string[]>(SCOPES_METADATA, context) ?? [];
+    if (!hasAllScopes(claims.scopes, all)) {
+      throw BearerException.insufficientScope(this.config.realm, all);
+    }
+    const any = this.metadata<string[]>(ANY_SCOPE_METADATA, context) ?? [];
+    if (!hasAnyScope(claims.scopes, any)) {
+      throw BearerException.insufficientScope(this.config.realm, any);
+    }
+  }
+
+  private metadata<T>(key: string, context: ExecutionContext): T | undefined {
+    return this.reflector.getAllAndOverride<T>(key, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+  }
+}

@@ -1,0 +1,146 @@
+import type { Type } from '@nestjs/common';
+import type { PasswordGrantClient } from './password-grant-client.interface.js';
+import type { UserProvider } from './user-provider.interface.js';
+
+/** A user provider given as an object or as a class Nest can build. */
+export type UserProviderInput<TUser = any> =
+  UserProvider<TUser> | Type<UserProvider<TUser>>;
+
+/**
+ * A signing key. `privateKey` and `publicKey` are PEM text or paths of PEM
+ * files. A key without a private part only verifies.
+ *
+ * @publicApi
+ */
+export interface SigningKeyInput {
+  privateKey?: string;
+  publicKey?: string;
+  /** Key id put in the token header; default: the RFC 7638 thumbprint. */
+  kid?: string;
+  /** Default `RS256`. */
+  algorithm?: 'RS256' | 'ES256';
+}
+
+/** A duration in seconds, or a string such as `15m`, `1h`, `30d`. */
+export type Duration = number | string;
+
+/**
+ * Options of {@link PasswordGrantModule}.
+ *
+ * @typeParam TUser - the host's user type
+ * @publicApi
+ */
+export interface PasswordGrantModuleOptions<TUser = any> {
+  /**
+   * The default user provider: a name registered in `userProviders`, or a
+   * provider object or class.
+   */
+  userProvider: string | UserProviderInput<TUser>;
+
+  /**
+   * Named user providers. A client stores the name of the one it uses.
+   * When `userProvider` is an object or class it is registered as `users`.
+   * @default {}
+   */
+  userProviders?: Record<string, UserProviderInput>;
+
+  /** Replaces every provider's username lookup. */
+  findForPassport?: (
+    username: string,
+    client: PasswordGrantClient,
+  ) => TUser | null | undefined | Promise<TUser | null | undefined>;
+
+  /** Replaces the bcrypt password check for every provider. */
+  validateForPassportPasswordGrant?: (
+    user: TUser,
+    password: string,
+  ) => boolean | Promise<boolean>;
+
+  /** Signing keys; the first with a private key signs. */
+  keys: SigningKeyInput | SigningKeyInput[];
+
+  /** `iss` of every access token, checked by the guards. */
+  issuer: string;
+
+  /**
+   * `aud` of access tokens, checked by the guards.
+   * @default the issuer
+   */
+  audience?: string;
+
+  /** @default '1h' */
+  tokensExpireIn?: Duration;
+
+  /** @default '30d' */
+  refreshTokensExpireIn?: Duration;
+
+  /** Scope names and their descriptions (Passport's `tokensCan`). */
+  scopes?: Record<string, string>;
+
+  /**
+   * Scopes granted when a request names none.
+   * @default []
+   */
+  defaultScopes?: string[];
+
+  /**
+   * Rotate refresh tokens: a used one is consumed.
+   * @default true
+   */
+  revokeRefreshTokenAfterUse?: boolean;
+
+  /**
+   * Leeway in seconds for `exp` and `nbf`; at most 300.
+   * @default 30
+   */
+  clockTolerance?: number;
+
+  /**
+   * `realm` of the `WWW-Authenticate` challenges.
+   * @default 'api'
+   */
+  realm?: string;
+
+  /**
+   * Load the full user through the provider's `findById` on each guarded
+   * request, for `@CurrentUser()`. Off by default: guards then never touch
+   * the database.
+   * @default false
+   */
+  loadUser?: boolean;
+
+  /**
+   * Size of the guard's cache of verified tokens.
+   * @default 10000
+   */
+  verifiedTokenCacheSize?: number;
+}
+
+/**
+ * Options read when the module is declared, so they are given next to the
+ * options object (also with `forRootAsync`).
+ *
+ * @publicApi
+ */
+export interface PasswordGrantModuleExtras {
+  /** Make the module global. @default false */
+  isGlobal: boolean;
+  /** Register the guard as `APP_GUARD`; `@Public()` opts out. @default false */
+  globalGuard: boolean;
+  /** Path of the OAuth routes. @default 'oauth' */
+  routePrefix: string;
+  /** Mount the OAuth routes. @default true */
+  registerRoutes: boolean;
+  /** Name of the TypeORM DataSource holding the tables. @default the default one */
+  dataSource?: string;
+}
+
+/**
+ * Implemented by a class given to `forRootAsync({ useClass })`.
+ *
+ * @publicApi
+ */
+export interface PasswordGrantOptionsFactory {
+  createPasswordGrantOptions():
+    PasswordGrantModuleOptions | Promise<PasswordGrantModuleOptions>;
+}

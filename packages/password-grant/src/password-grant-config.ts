@@ -1,0 +1,183 @@
+import {
+  DEFAULT_ACCESS_TOKEN_TTL,
+  DEFAULT_CLOCK_TOLERANCE,
+  DEFAULT_REALM,
+  DEFAULT_REFRESH_TOKEN_TTL,
+  MAX_CLOCK_TOLERANCE,
+} from './password-grant.constants.js';
+import { PasswordGrantError } from './errors/password-grant.error.js';
+import type {
+  PasswordGrantModuleOptions,
+  UserProviderInput,
+} from './interfaces/password-grant-module-options.interface.js';
+import { toSeconds } from './internal/duration.util.js';
+import { ALL_SCOPES, parseScope } from './internal/scope.util.js';
+import { loadSigningKeys, type SigningKey } from './keys/signing-keys.js';
+
+/** The module options after validation, with every default filled in. */
+export interface PasswordGrantConfig {
+  options: PasswordGrantModuleOptions;
+  defaultProvider: string;
+  providers: Record<string, UserProviderInput>;
+  keys: SigningKey[];
+  signingKey: SigningKey;
+  issuer: string;
+  audience: string;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  scopes: Record<string, string>;
+  defaultScopes: string[];
+  revokeRefreshTokenAfterUse: boolean;
+  clockTolerance: number;
+  realm: string;
+  loadUser: boolean;
+  verifiedTokenCacheSize: number;
+}
+
+function invalid(message: string): PasswordGrantError {
+  return new PasswordGrantError('ERR_PASSWORD_GRANT_INVALID_OPTIONS', message);
+}
+
+function isProviderInput(value: unknown): value is UserProviderInput {
+  if (typeof value === 'function') return true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { findForPassport?: unknown }).findForPassport ===
+      'function'
+  );
+}
+
+function resolveProviders(options: PasswordGrantModuleOptions): {
+  defaultProvider: string;
+  providers: Record<string, UserProviderInput>;
+} {
+  const providers = { ...(options.userProviders ?? {}) };
+  for (const [name, provider] of Object.entries(providers)) {
+    if (!isProviderInput(provider)) {
+      throw invalid(
+        `userProviders.${name} must be a class or an object with a findForPassport(username, client) method.`,
+      );
+    }
+  }
+  const choice = options.userProvider;
+  if (typeof choice === 'string') {
+    if (!providers[choice]) {
+      const known = Object.keys(providers).join(', ') || 'none';
+      throw invalid(
+        `userProvider names "${choice}", which is not in userProviders (registered: ${known}).`,
+      );
+    }
+    return { defaultProvider: choice, providers };
+  }
+  if (!isProviderInput(choice)) {
+    throw invalid(
+      'userProvider is required: pass a provider object or class, a name registered in userProviders, or the result of typeOrmUserProvider(Entity).',
+    );
+  }
+  return {
+    defaultProvider: 'users',
+    providers: { users: choice, ...providers },
+  };
+}
+
+function duration(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const seconds = toSeconds(value as string | number);
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw invalid(
+      `${name} must be a positive whole number of seconds or a string such as "15m", "1h" or "30d".`,
+    );
+  }
+  return seconds;
+}
+
+function checkIssuer(issuer: unknown): string {
+  if (typeof issuer !== 'string' || issuer === '') {
+    throw invalid(
+      'issuer is required: set it to the URL of this API, for example "https://api.example.com".',
+    );
+  }
+  return issuer;
+}
+
+function checkScopes(options: PasswordGrantModuleOptions): {
+  scopes: Record<string, string>;
+  defaultScopes: string[];
+} {
+  const scopes = options.scopes ?? {};
+  for (const name of Object.keys(scopes)) {
+    if (name === ALL_SCOPES || parseScope(name)?.length !== 1) {
+      throw invalid(
+        `The scope name "${name}" is not valid: use printable ASCII without spaces, quotes or backslashes, and not "*".`,
+      );
+    }
+  }
+  const defaultScopes = options.defaultScopes ?? [];
+  for (const name of defaultScopes) {
+    if (!(name in scopes)) {
+      throw invalid(
+        `defaultScopes names "${name}", which is not in scopes; add it to scopes or remove it.`,
+      );
+    }
+  }
+  return { scopes, defaultScopes };
+}
+
+function checkTolerance(value: number | undefined): number {
+  const tolerance = value ?? DEFAULT_CLOCK_TOLERANCE;
+  if (!Number.isInteger(tolerance) || tolerance < 0) {
+    throw invalid(
+      'clockTolerance must be a whole number of seconds, 0 or more.',
+    );
+  }
+  if (tolerance > MAX_CLOCK_TOLERANCE) {
+    throw invalid(
+      `clockTolerance must be at most ${MAX_CLOCK_TOLERANCE} seconds.`,
+    );
+  }
+  return tolerance;
+}
+
+/**
+ * Validates the module options once, at bootstrap, and fills in defaults.
+ * Every error says what to change.
+ */
+export function resolvePasswordGrantConfig(
+  options: PasswordGrantModuleOptions,
+): PasswordGrantConfig {
+  if (typeof options !== 'object' || options === null) {
+    throw invalid('PasswordGrantModule.forRoot() needs an options object.');
+  }
+  if (options.keys === undefined) {
+    throw invalid(
+      'keys is required: pass { privateKey, publicKey } as PEM text or file paths; the CLI\'s "keys" command creates a pair.',
+    );
+  }
+  const issuer = checkIssuer(options.issuer);
+  const keys = loadSigningKeys(options.keys);
+  return {
+    options,
+    ...resolveProviders(options),
+    ...checkScopes(options),
+    keys,
+    signingKey: keys.find(key => key.privateKey)!,
+    issuer,
+    audience: options.audience ?? issuer,
+    accessTokenTtl: duration(
+      'tokensExpireIn',
+      options.tokensExpireIn,
+      DEFAULT_ACCESS_TOKEN_TTL,
+    ),
+    refreshTokenTtl: duration(
+      'refreshTokensExpireIn',
+      options.refreshTokensExpireIn,
+      DEFAULT_REFRESH_TOKEN_TTL,
+    ),
+    revokeRefreshTokenAfterUse: options.revokeRefreshTokenAfterUse ?? true,
+    clockTolerance: checkTolerance(options.clockTolerance),
+    realm: options.realm ?? DEFAULT_REALM,
+    loadUser: options.loadUser ?? false,
+    verifiedTokenCacheSize: options.verifiedTokenCacheSize ?? 10_000,
+  };
+}

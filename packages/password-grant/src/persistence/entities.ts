@@ -1,0 +1,24 @@
+import { OAuthAccessTokenEntity } from './oauth-access-token.entity.js';
+import { OAuthClientEntity } from './oauth-client.entity.js';
+import { OAuthRefreshTokenEntity } from './oauth-refresh-token.entity.js';
+import { CreatePasswordGrantTables1764806400000 } from './migrations/1764806400000-create-password-grant-tables.js';
+
+/**
+ * The library's entities, for a DataSource's `entities` list (not needed
+ * with `autoLoadEntities: true`).
+ *
+ * @publicApi
+ */
+export const passwordGrantEntities = [
+  OAuthClientEntity,
+  OAuthAccessTokenEntity,
+  OAuthRefreshTokenEntity,
+];
+
+/**
+ * The library's migrations, for a DataSource's `migrations` list. They run
+ * on SQLite and PostgreSQL.
+ *
+ * @publicApi
+ */
+export const passwordGrantMigrations = [CreatePasswordGrantTables1764806400000];

@@ -1,0 +1,246 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { toClient } from '../client/client.repository.js';
+import { ClientAuthenticator } from '../client/client-authenticator.service.js';
+import { OAuthErrorException } from '../errors/oauth-error.exception.js';
+import {
+  isUnicodeCharNoCrlf,
+  readParameters,
+} from '../internal/request-parameters.util.js';
+import { ALL_SCOPES, parseScope, sameScopes } from '../internal/scope.util.js';
+import {
+  BCRYPT_MAX_BYTES,
+  CUSTOM_CHECK_MAX_BYTES,
+  PASSWORD_GRANT,
+  PASSWORD_GRANT_CONFIG,
+} from '../password-grant.constants.js';
+import type { UserProvider } from '../interfaces/user-provider.interface.js';
+import type { PasswordGrantConfig } from '../password-grant-config.js';
+import type { OAuthClientEntity } from '../persistence/oauth-client.entity.js';
+import { PasswordGrantStorage } from '../persistence/password-grant-storage.service.js';
+import { UserProviders } from '../users/user-providers.service.js';
+import { PasswordVerifier } from '../users/password-verifier.service.js';
+import { AccessTokenService } from './access-token.service.js';
+import type { TokenResponse } from './token-response.interface.js';
+
+const PARAMETERS = [
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'username',
+  'password',
+  'scope',
+] as const;
+
+type Parameters = Partial<Record<(typeof PARAMETERS)[number], string>>;
+
+/** A token request as the controller hands it over. */
+export interface TokenRequest {
+  body: unknown;
+  authorization?: string;
+}
+
+/**
+ * The token endpoint's grants.
+ *
+ * The password grant (RFC 6749 §4.3) hands the user's password to the
+ * client. RFC 9700 §2.4 says it MUST NOT be used; this library offers it
+ * only for first-party, highly trusted clients that cannot use a redirect
+ * flow, and only to clients created as password clients.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-2.4
+ */
+@Injectable()
+export class TokenService {
+  private readonly logger = new Logger(TokenService.name);
+
+  constructor(
+    private readonly clients: ClientAuthenticator,
+    private readonly providers: UserProviders,
+    private readonly passwords: PasswordVerifier,
+    private readonly accessTokens: AccessTokenService,
+    private readonly storage: PasswordGrantStorage,
+    @Inject(PASSWORD_GRANT_CONFIG) private readonly config: PasswordGrantConfig,
+  ) {}
+
+  async token(request: TokenRequest): Promise<TokenResponse> {
+    const params = readParameters(request.body, PARAMETERS);
+    if (params.grant_type !== PASSWORD_GRANT) {
+      throw OAuthErrorException.unsupportedGrantType();
+    }
+    return this.passwordGrant(params, request.authorization);
+  }
+
+  private async passwordGrant(
+    params: Parameters,
+    authorization?: string,
+  ): Promise<TokenResponse> {
+    const client = await this.clients.authenticate({
+      authorization,
+      clientId: params.client_id,
+      clientSecret: params.client_secret,
+    });
+    if (!client.grantTypes.split(' ').includes(PASSWORD_GRANT)) {
+      throw OAuthErrorException.unauthorizedClient();
+    }
+    const scopes = this.grantedScopes(params.scope);
+    const userId = await this.authenticateUser(client, params);
+
+    const response = await this.issue(client, userId, scopes);
+    if (!sameScopes(scopes, parseScope(params.scope) ?? [])) {
+      response.scope = scopes.join(' ');
+    }
+    this.logger.debug(`password grant issued tokens to client ${client.id}`);
+    return response;
+  }
+
+  /**
+   * RFC 6749 §3.3: an unknown scope is `invalid_scope`; none requested
+   * means the default scopes.
+   */
+  private grantedScopes(requested: string | undefined): string[] {
+    const scopes = parseScope(requested);
+    if (scopes === null) {
+      throw OAuthErrorException.invalidScope(
+        'The requested scope is malformed.',
+      );
+    }
+    if (scopes.length === 0) return [...this.config.defaultScopes];
+    for (const name of scopes) {
+      if (name !== ALL_SCOPES && !(name in this.config.scopes)) {
+        throw OAuthErrorException.invalidScope(
+          'The requested scope is invalid, unknown, or malformed.',
+        );
+      }
+    }
+    return scopes;
+  }
+
+  /** The user's token subject, or one `invalid_grant` for every failure. */
+  private async authenticateUser(
+    entity: OAuthClientEntity,
+    params: Parameters,
+  ): Promise<string> {
+    const { username, password } = params;
+    if (username === undefined || password === undefined) {
+      const missing = username === undefined ? 'username' : 'password';
+      throw OAuthErrorException.invalidRequest(
+        `The request is missing the "${missing}" parameter.`,
+      );
+    }
+    const client = toClient(entity);
+    const provider = this.providers.get(client.provider);
+    this.checkCredentialSyntax(provider, username, password);
+    const options = this.config.options;
+    const find =
+      options.findForPassport ?? provider.findForPassport.bind(provider);
+    const user: unknown = await find(username, client);
+    if (user === null || user === undefined) {
+      await this.passwords.burn();
+      throw OAuthErrorException.invalidCredentials();
+    }
+    if (!(await this.checkPassword(provider, user, password))) {
+      throw OAuthErrorException.invalidCredentials();
+    }
+    const id = provider.getAuthIdentifier
+      ? provider.getAuthIdentifier(user)
+      : (user as { id?: string | number }).id;
+    if (id === undefined || id === null || String(id) === '') {
+      this.logger.error('The user provider returned a user without an id.');
+      throw OAuthErrorException.serverError();
+    }
+    return String(id);
+  }
+
+  private checkCredentialSyntax(
+    provider: UserProvider,
+    username: string,
+    password: string,
+  ): void {
+    if (!isUnicodeCharNoCrlf(username) || !isUnicodeCharNoCrlf(password)) {
+      throw OAuthErrorException.invalidRequest(
+        'The username and password must not contain control characters.',
+      );
+    }
+    if (Buffer.byteLength(username, 'utf8') > 255) {
+      throw OAuthErrorException.invalidRequest(
+        'The username is longer than 255 bytes.',
+      );
+    }
+    const limit = this.usesBcrypt(provider)
+      ? BCRYPT_MAX_BYTES
+      : CUSTOM_CHECK_MAX_BYTES;
+    if (Buffer.byteLength(password, 'utf8') > limit) {
+      throw OAuthErrorException.invalidRequest(
+        `The password is longer than ${limit} bytes.`,
+      );
+    }
+  }
+
+  private usesBcrypt(provider: UserProvider): boolean {
+    return !(
+      this.config.options.validateForPassportPasswordGrant ??
+      provider.validateForPassportPasswordGrant
+    );
+  }
+
+  private async checkPassword(
+    provider: UserProvider,
+    user: unknown,
+    password: string,
+  ): Promise<boolean> {
+    const custom =
+      this.config.options.validateForPassportPasswordGrant ??
+      provider.validateForPassportPasswordGrant?.bind(provider);
+    if (custom) return (await custom(user, password)) === true;
+    const hash = provider.getAuthPassword
+      ? provider.getAuthPassword(user)
+      : (user as { password?: unknown }).password;
+    return this.passwords.verify(password, hash);
+  }
+
+  private async issue(
+    client: OAuthClientEntity,
+    userId: string,
+    scopes: string[],
+  ): Promise<TokenResponse> {
+    const grantId = randomBytes(20).toString('hex');
+    const access = this.accessTokens.sign({
+      userId,
+      clientId: client.id,
+      provider: client.provider,
+      scopes,
+    });
+    const refreshToken = randomBytes(32).toString('base64url');
+    await this.storage.accessTokens.insert({
+      id: access.jti,
+      clientId: client.id,
+      userId,
+      grantId,
+      scopes: scopes.join(' '),
+      revoked: false,
+      createdAt: access.issuedAt,
+      expiresAt: access.expiresAt,
+    });
+    await this.storage.refreshTokens.insert({
+      id: randomBytes(20).toString('hex'),
+      tokenHash: createHash('sha256').update(refreshToken).digest('hex'),
+      accessTokenId: access.jti,
+      clientId: client.id,
+      userId,
+      grantId,
+      scopes: scopes.join(' '),
+      revoked: false,
+      usedAt: null,
+      createdAt: access.issuedAt,
+      expiresAt: new Date(Date.now() + this.config.refreshTokenTtl * 1000),
+    });
+    return {
+      token_type: 'Bearer',
+      expires_in: this.config.accessTokenTtl,
+      access_token: access.token,
+      refresh_token: refreshToken,
+    };
+  }
+}
