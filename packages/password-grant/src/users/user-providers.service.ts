@@ -42,7 +42,16 @@ export class UserProviders implements OnModuleInit {
     try {
       return this.moduleRef.get(input, { strict: false });
     } catch {
-      return this.moduleRef.create(input);
+      // Not registered by the host: build it here.
+    }
+    try {
+      return await this.moduleRef.create(input);
+    } catch (error) {
+      throw new PasswordGrantError(
+        'ERR_PASSWORD_GRANT_INVALID_OPTIONS',
+        `The user provider ${input.name} cannot be built: register it as a provider in one of your modules, or pass its dependencies' modules in forRootAsync({ imports }).`,
+        { cause: error },
+      );
     }
   }
 }
