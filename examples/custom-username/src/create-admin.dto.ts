@@ -1,0 +1,22 @@
+import {
+  IsByteLength,
+  IsEmail,
+  IsString,
+  Length,
+  MaxLength,
+} from 'class-validator';
+
+export class CreateAdminDto {
+  @IsEmail()
+  @MaxLength(255)
+  email!: string;
+
+  @IsString()
+  @Length(1, 255)
+  name!: string;
+
+  /** bcrypt reads 72 bytes; longer passwords are refused, not truncated. */
+  @IsString()
+  @IsByteLength(8, 72)
+  password!: string;
+}
