@@ -82,6 +82,14 @@ export {
   type PasswordGrantErrorCode,
 } from './errors/password-grant.error.js';
 
+// Testing
+export {
+  ACTING_AS_CLIENT_ID,
+  actingAs,
+  type ActingAsOptions,
+  type ActingAsToken,
+} from './testing/acting-as.helper.js';
+
 // CLI
 export {
   runPasswordGrantCli,
