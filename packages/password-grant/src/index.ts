@@ -95,3 +95,20 @@ export {
   runPasswordGrantCli,
   type PasswordGrantCliOptions,
 } from './cli/run-cli.js';
+
+// Brute-force defence
+export {
+  LoginThrottler,
+  TooManyRequestsException,
+} from './throttle/login-throttler.service.js';
+export { MemoryThrottleStore } from './throttle/memory-throttle.store.js';
+export { DatabaseThrottleStore } from './throttle/database-throttle.store.js';
+export type {
+  ThrottleEntry,
+  ThrottleStore,
+} from './throttle/throttle-store.interface.js';
+export type {
+  AccountLockoutOptions,
+  RateLimit,
+  ThrottleOptions,
+} from './throttle/throttle-options.interface.js';

@@ -1,3 +1,4 @@
+import type { ThrottleOptions } from './throttle/throttle-options.interface.js';
 import {
   DEFAULT_ACCESS_TOKEN_TTL,
   DEFAULT_CLOCK_TOLERANCE,
@@ -32,6 +33,7 @@ export interface PasswordGrantConfig {
   realm: string;
   loadUser: boolean;
   verifiedTokenCacheSize: number;
+  throttle: ThrottleOptions;
 }
 
 function invalid(message: string): PasswordGrantError {
@@ -139,6 +141,33 @@ function checkTolerance(value: number | undefined): number {
   return tolerance;
 }
 
+function checkThrottle(
+  value: ThrottleOptions | false | undefined,
+): ThrottleOptions {
+  if (value === false) return { enabled: false };
+  const throttle = value ?? {};
+  const { perAddress, clientAuthentication, trustedProxies } = throttle;
+  for (const [name, limit] of Object.entries({
+    perAddress,
+    clientAuthentication,
+  })) {
+    if (limit && !(limit.limit > 0 && limit.windowSeconds > 0)) {
+      throw invalid(
+        `throttle.${name} needs a positive limit and windowSeconds.`,
+      );
+    }
+  }
+  if (
+    trustedProxies !== undefined &&
+    !(Number.isInteger(trustedProxies) && trustedProxies >= 0)
+  ) {
+    throw invalid(
+      'throttle.trustedProxies must be the number of proxies in front of the app (0 or more).',
+    );
+  }
+  return throttle;
+}
+
 /**
  * Validates the module options once, at bootstrap, and fills in defaults.
  * Every error says what to change.
@@ -179,5 +208,6 @@ export function resolvePasswordGrantConfig(
     realm: options.realm ?? DEFAULT_REALM,
     loadUser: options.loadUser ?? false,
     verifiedTokenCacheSize: options.verifiedTokenCacheSize ?? 10_000,
+    throttle: checkThrottle(options.throttle),
   };
 }

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { PasswordGrantClient } from './password-grant-client.interface.js';
+import type { ThrottleOptions } from '../throttle/throttle-options.interface.js';
 import type { UserProvider } from './user-provider.interface.js';
 
 /** A user provider given as an object or as a class Nest can build. */
@@ -114,6 +115,12 @@ export interface PasswordGrantModuleOptions<TUser = any> {
    * @default 10000
    */
   verifiedTokenCacheSize?: number;
+
+  /**
+   * Brute-force defence of the token endpoint (SPEC §7); `false` turns it
+   * off. On by default.
+   */
+  throttle?: ThrottleOptions | false;
 }
 
 /**

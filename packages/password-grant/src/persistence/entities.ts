@@ -3,6 +3,7 @@ import { OAuthClientEntity } from './oauth-client.entity.js';
 import { OAuthRefreshTokenEntity } from './oauth-refresh-token.entity.js';
 import { CreatePasswordGrantTables1764806400000 } from './migrations/1764806400000-create-password-grant-tables.js';
 
+import { CreateThrottleTable1764979200000 } from './migrations/1764979200000-create-throttle-table.js';
 /**
  * The library's entities, for a DataSource's `entities` list (not needed
  * with `autoLoadEntities: true`).
@@ -21,4 +22,7 @@ export const passwordGrantEntities = [
  *
  * @publicApi
  */
-export const passwordGrantMigrations = [CreatePasswordGrantTables1764806400000];
+export const passwordGrantMigrations = [
+  CreatePasswordGrantTables1764806400000,
+  CreateThrottleTable1764979200000,
+];
