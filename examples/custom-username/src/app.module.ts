@@ -64,6 +64,10 @@ export function passwordGrantOptions(
     issuer: app.issuer,
     scopes: { read: 'Read your profile', write: 'Change your profile' },
     defaultScopes: ['read'],
+    throttle: {
+      enabled: app.throttleEnabled,
+      perAddress: { limit: app.throttlePerMinute, windowSeconds: 60 },
+    },
   };
 }
 
