@@ -94,8 +94,9 @@ function checkOptions(
 /**
  * Gives a test an access token for a user and scopes without running the
  * password grant (Laravel Passport's `Passport::actingAs`). The token is
- * signed with the app's own keys and recorded like an issued one, so the
- * real guard accepts it and revoking it works. For tests only: whoever
+ * signed with the app's own keys, so the real guard accepts it, and
+ * recorded in `oauth_access_tokens` as the password grant records tokens,
+ * so revoking by `jti`, user or client reaches it. For tests only: whoever
  * holds the app's container can mint tokens with it.
  *
  * @example
