@@ -9,6 +9,7 @@ export { PASSWORD_GRANT_CONFIG } from './password-grant.constants.js';
 export type { PasswordGrantConfig } from './password-grant-config.js';
 export type {
   Duration,
+  KeyDirectorySource,
   PasswordGrantModuleExtras,
   PasswordGrantModuleOptions,
   PasswordGrantOptionsFactory,
@@ -70,6 +71,13 @@ export {
   PUBLIC_KEY_FILE,
   writeKeyPair,
 } from './keys/key-files.js';
+export { PREVIOUS_KEYS_FILE } from './keys/key-directory.js';
+export {
+  listKeys,
+  retireKey,
+  rotateKeyPair,
+  type KeyListing,
+} from './keys/key-rotation.js';
 
 // Errors
 export {

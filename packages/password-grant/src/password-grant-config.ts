@@ -13,15 +13,21 @@ import type {
 } from './interfaces/password-grant-module-options.interface.js';
 import { toSeconds } from './internal/duration.util.js';
 import { ALL_SCOPES, parseScope } from './internal/scope.util.js';
-import { loadSigningKeys, type SigningKey } from './keys/signing-keys.js';
+import { createKeyStore } from './keys/create-key-store.js';
+import type { KeyStore } from './keys/key-store.js';
+import type { SigningKey } from './keys/signing-keys.js';
 
 /** The module options after validation, with every default filled in. */
 export interface PasswordGrantConfig {
   options: PasswordGrantModuleOptions;
   defaultProvider: string;
   providers: Record<string, UserProviderInput>;
+  /** Every key that verifies, the signing key first; follows rotations. */
   keys: SigningKey[];
+  /** The key new tokens are signed with; follows rotations. */
   signingKey: SigningKey;
+  /** Where the keys live; re-reads a keys directory. */
+  keyStore: KeyStore;
   issuer: string;
   audience: string;
   accessTokenTtl: number;
@@ -184,13 +190,18 @@ export function resolvePasswordGrantConfig(
     );
   }
   const issuer = checkIssuer(options.issuer);
-  const keys = loadSigningKeys(options.keys);
+  const keyStore = createKeyStore(options);
   return {
     options,
     ...resolveProviders(options),
     ...checkScopes(options),
-    keys,
-    signingKey: keys.find(key => key.privateKey)!,
+    keyStore,
+    get keys() {
+      return keyStore.keys;
+    },
+    get signingKey() {
+      return keyStore.signingKey;
+    },
     issuer,
     audience: options.audience ?? issuer,
     accessTokenTtl: duration(

@@ -5,6 +5,7 @@ import { ClientRepository } from './client/client.repository.js';
 import { OAuthExceptionFilter } from './errors/oauth-exception.filter.js';
 import { AccessTokenStrategy } from './guards/access-token.strategy.js';
 import { PasswordGrantGuard } from './guards/password-grant.guard.js';
+import { KeyStoreRefresher } from './keys/key-store-refresher.service.js';
 import type { PasswordGrantModuleOptions } from './interfaces/password-grant-module-options.interface.js';
 import { PASSWORD_GRANT_CONFIG } from './password-grant.constants.js';
 import { resolvePasswordGrantConfig } from './password-grant-config.js';
@@ -56,6 +57,7 @@ import { UserProviders } from './users/user-providers.service.js';
     TokenService,
     OAuthExceptionFilter,
     PasswordGrantGuard,
+    KeyStoreRefresher,
   ],
   exports: [
     PASSWORD_GRANT_CONFIG,

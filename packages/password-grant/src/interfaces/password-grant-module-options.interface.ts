@@ -26,6 +26,25 @@ export interface SigningKeyInput {
 export type Duration = number | string;
 
 /**
+ * A keys directory managed by the CLI (`keys`, `keys --rotate`,
+ * `keys --retire KID`), usually made by `keysFromDirectory(dir)`. Its
+ * private key signs; keys rotated out keep verifying until retired, or
+ * until the longest access token lifetime has passed. Running apps read
+ * the directory again every `reloadInterval`, and at once (at most once a
+ * second) when a token names a `kid` they do not know.
+ *
+ * @publicApi
+ */
+export interface KeyDirectorySource {
+  directory: string;
+  /**
+   * How often the directory is read again; 1 second to 1 hour.
+   * @default '10s'
+   */
+  reloadInterval?: Duration;
+}
+
+/**
  * Options of {@link PasswordGrantModule}.
  *
  * @typeParam TUser - the host's user type
@@ -57,8 +76,11 @@ export interface PasswordGrantModuleOptions<TUser = any> {
     password: string,
   ) => boolean | Promise<boolean>;
 
-  /** Signing keys; the first with a private key signs. */
-  keys: SigningKeyInput | SigningKeyInput[];
+  /**
+   * Signing keys: fixed keys (the first with a private key signs), or a
+   * keys directory that supports rotation without a restart.
+   */
+  keys: SigningKeyInput | SigningKeyInput[] | KeyDirectorySource;
 
   /** `iss` of every access token, checked by the guards. */
   issuer: string;

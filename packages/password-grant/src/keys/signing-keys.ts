@@ -24,14 +24,28 @@ function invalidKey(message: string): PasswordGrantError {
   return new PasswordGrantError('ERR_PASSWORD_GRANT_INVALID_KEY', message);
 }
 
+/**
+ * True for a value shown in errors as a path. Anything else may be key
+ * material (base64 DER starts with `MI`) and is never echoed.
+ */
+function looksLikePath(value: string): boolean {
+  return (
+    value.length <= 1024 &&
+    !value.includes('\n') &&
+    !value.startsWith('MI') &&
+    (/^[./~]/.test(value) || /\.(key|pem)$/i.test(value))
+  );
+}
+
 /** Reads PEM text, or the file a path names. Never echoes key material. */
 function readPem(value: string, what: string): string {
-  if (value.includes('-----BEGIN')) return value;
+  if (value.includes('-----BEGIN') || value.trim() === '') return value;
   try {
     return readFileSync(value, 'utf8');
   } catch {
+    const path = looksLikePath(value) ? ` file ${value}` : '';
     throw invalidKey(
-      `The ${what} file ${value} cannot be read. Run the CLI's "keys" command to create it, or pass the PEM text.`,
+      `The ${what}${path} cannot be read. Run the CLI's "keys" command to create it, or pass the PEM text.`,
     );
   }
 }
@@ -83,18 +97,26 @@ export function thumbprint(publicKey: KeyObject): string {
 function loadKey(input: SigningKeyInput): SigningKey {
   const algorithm = input.algorithm ?? 'RS256';
   const privatePem =
-    input.privateKey && readPem(input.privateKey, 'private key');
-  const publicPem = input.publicKey && readPem(input.publicKey, 'public key');
-  const privateKey = privatePem
-    ? parse('private key', () => createPrivateKey(privatePem))
-    : undefined;
-  const publicKey = publicPem
-    ? parse('public key', () => createPublicKey(publicPem))
-    : privateKey && createPublicKey(privateKey);
+    input.privateKey === undefined
+      ? undefined
+      : readPem(input.privateKey, 'private key');
+  const publicPem =
+    input.publicKey === undefined
+      ? undefined
+      : readPem(input.publicKey, 'public key');
+  const privateKey =
+    privatePem === undefined
+      ? undefined
+      : parse('private key', () => createPrivateKey(privatePem));
+  const publicKey =
+    publicPem === undefined
+      ? privateKey && createPublicKey(privateKey)
+      : parse('public key', () => createPublicKey(publicPem));
   if (!publicKey) {
     throw invalidKey('Each key needs a privateKey, a publicKey or both.');
   }
   checkStrength(publicKey, algorithm);
+  if (privateKey && publicPem !== undefined) checkPair(privateKey, publicKey);
   return {
     kid: input.kid ?? thumbprint(publicKey),
     algorithm,
@@ -103,12 +125,25 @@ function loadKey(input: SigningKeyInput): SigningKey {
   };
 }
 
-/** Loads and checks every configured key; the first private one signs. */
+/** Refuses a private key given with the public key of another pair. */
+function checkPair(privateKey: KeyObject, publicKey: KeyObject): void {
+  if (thumbprint(createPublicKey(privateKey)) !== thumbprint(publicKey)) {
+    throw invalidKey(
+      'The private key and the public key do not belong to the same pair.',
+    );
+  }
+}
+
+/**
+ * Loads and checks every configured key; the first private one signs.
+ * `verifyOnly` accepts keys that have no private part.
+ */
 export function loadSigningKeys(
   input: SigningKeyInput | SigningKeyInput[],
+  verifyOnly = false,
 ): SigningKey[] {
   const keys = (Array.isArray(input) ? input : [input]).map(loadKey);
-  if (!keys.some(key => key.privateKey)) {
+  if (!verifyOnly && !keys.some(key => key.privateKey)) {
     throw invalidKey(
       'No signing key has a private part; pass keys.privateKey (PEM text or a file path).',
     );

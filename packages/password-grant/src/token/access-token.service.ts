@@ -4,7 +4,6 @@ import jwt from 'jsonwebtoken';
 import type { AccessTokenClaims } from '../interfaces/access-token-claims.interface.js';
 import { PASSWORD_GRANT_CONFIG } from '../password-grant.constants.js';
 import type { PasswordGrantConfig } from '../password-grant-config.js';
-import type { SigningKey } from '../keys/signing-keys.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
 /** What an access token is issued for. */
@@ -54,13 +53,13 @@ function decodeHeader(token: string): Record<string, unknown> | null {
 @Injectable()
 export class AccessTokenService {
   private readonly cache: VerifiedTokenCache<AccessTokenClaims>;
-  private readonly keysById: Map<string, SigningKey>;
 
   constructor(
     @Inject(PASSWORD_GRANT_CONFIG) private readonly config: PasswordGrantConfig,
   ) {
     this.cache = new VerifiedTokenCache(config.verifiedTokenCacheSize);
-    this.keysById = new Map(config.keys.map(key => [key.kid, key]));
+    // A retired key's tokens must not live on in the cache.
+    config.keyStore.onKeysRemoved(() => this.cache.clear());
   }
 
   sign(subject: AccessTokenSubject): SignedAccessToken {
@@ -122,7 +121,7 @@ export class AccessTokenService {
     if (!ACCEPTED_TYP.has(typ)) throw new InvalidAccessTokenError('typ');
     const key =
       typeof header?.kid === 'string'
-        ? this.keysById.get(header.kid)
+        ? this.config.keyStore.find(header.kid)
         : undefined;
     if (!key) throw new InvalidAccessTokenError('unknown kid');
     let claims: AccessTokenClaims;

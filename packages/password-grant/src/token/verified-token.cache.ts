@@ -24,6 +24,10 @@ export class VerifiedTokenCache<T> {
     this.entries.delete(token);
   }
 
+  clear(): void {
+    this.entries.clear();
+  }
+
   get size(): number {
     return this.entries.size;
   }
