@@ -79,6 +79,14 @@ export {
   type KeyListing,
 } from './keys/key-rotation.js';
 
+// Purge
+export {
+  DEFAULT_PURGE_HOURS,
+  TokenPurger,
+  type PurgeOptions,
+  type PurgeResult,
+} from './purge/token-purger.service.js';
+
 // Errors
 export {
   OAuthErrorException,

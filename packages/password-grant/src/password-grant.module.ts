@@ -14,6 +14,7 @@ import {
   PASSWORD_GRANT_MODULE_OPTIONS,
 } from './password-grant.module-definition.js';
 import { PasswordGrantStorage } from './persistence/password-grant-storage.service.js';
+import { TokenPurger } from './purge/token-purger.service.js';
 import { AccessTokenService } from './token/access-token.service.js';
 import { TokenService } from './token/token.service.js';
 import { PasswordVerifier } from './users/password-verifier.service.js';
@@ -58,6 +59,7 @@ import { UserProviders } from './users/user-providers.service.js';
     OAuthExceptionFilter,
     PasswordGrantGuard,
     KeyStoreRefresher,
+    TokenPurger,
   ],
   exports: [
     PASSWORD_GRANT_CONFIG,
@@ -65,6 +67,7 @@ import { UserProviders } from './users/user-providers.service.js';
     AccessTokenService,
     UserProviders,
     PasswordGrantGuard,
+    TokenPurger,
   ],
 })
 export class PasswordGrantModule extends ConfigurableModuleClass {}

@@ -1,11 +1,21 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
-import { ClientRepository } from '../client/client.repository.js';
-import { PasswordGrantError } from '../errors/password-grant.error.js';
-import { writeKeyPair } from '../keys/key-files.js';
-import { PASSWORD_GRANT_CONFIG } from '../password-grant.constants.js';
-import type { PasswordGrantConfig } from '../password-grant-config.js';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import {
+  CliUsageError,
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  type CliCommand,
+  type CommandInput,
+} from './cli-command.js';
+import {
+  clientListCommand,
+  clientRevokeCommand,
+  clientSecretCommand,
+} from './client-admin.commands.js';
+import { clientCommand } from './client.command.js';
+import { keysCommand } from './keys.command.js';
+import { purgeCommand } from './purge.command.js';
 
 /**
  * How the CLI reaches the host app.
@@ -15,233 +25,169 @@ import type { PasswordGrantConfig } from '../password-grant-config.js';
 export interface PasswordGrantCliOptions {
   /** Boots the host app's context (its configuration and database). */
   createContext: () => Promise<INestApplicationContext>;
-  /** Where `keys` writes the key pair. */
+  /** Where `keys` writes the key pair: the directory the app reads. */
   keysDir: string;
   /** Used in the default client name. @default 'Nest' */
   appName?: string;
+  /** Name of the command in help texts. @default 'passport' */
+  programName?: string;
   argv?: string[];
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
 }
 
-const USAGE = `Usage: passport <command> [options]
+const COMMANDS: CliCommand[] = [
+  clientCommand,
+  clientListCommand,
+  clientRevokeCommand,
+  clientSecretCommand,
+  keysCommand,
+  purgeCommand,
+];
 
-Commands:
-  client --password [--name N] [--provider P] [--public] [--json]
-                      create a password grant client
-  client:list [--json] list clients (never their secrets)
-  client:revoke ID     revoke a client
-  client:secret ID [--json]
-                      give a confidential client a new secret
-  keys [--force] [--length 4096]
-                      create the key pair that signs access tokens`;
+function overview(program: string): string[] {
+  const width = Math.max(...COMMANDS.map(command => command.name.length));
+  return [
+    `Usage: ${program} <command> [options]`,
+    '',
+    'Commands:',
+    ...COMMANDS.map(c => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    `Run "${program} <command> --help" for a command's options.`,
+    'Exit codes: 0 success, 1 failure, 2 wrong usage; the reason is one line on stderr.',
+  ];
+}
 
-function cliError(message: string): PasswordGrantError {
-  return new PasswordGrantError('ERR_PASSWORD_GRANT_CLI', message);
+function commandHelp(program: string, command: CliCommand): string[] {
+  const options = command.options.map(option => {
+    const label = `--${option.name}${option.value ? ` ${option.value}` : ''}`;
+    return `  ${label.padEnd(16)}  ${option.description}`;
+  });
+  return [
+    `Usage: ${program} ${command.usage}`,
+    '',
+    command.summary,
+    ...(command.details ?? []).flatMap(text => ['', text]),
+    '',
+    'Options:',
+    ...options,
+    `  ${'--help'.padEnd(16)}  show this help`,
+  ];
+}
+
+function parse(
+  command: CliCommand,
+  args: string[],
+): { values: CommandInput['values']; positionals: string[] } {
+  const options: NonNullable<ParseArgsConfig['options']> = {
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const option of command.options) {
+    options[option.name] = { type: option.type };
+  }
+  try {
+    const parsed = parseArgs({
+      args,
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
+    return {
+      values: parsed.values as CommandInput['values'],
+      positionals: parsed.positionals,
+    };
+  } catch (error) {
+    const reason = (error as Error).message.split('. ')[0];
+    throw new CliUsageError(`${reason}.`);
+  }
+}
+
+function checkArguments(command: CliCommand, positionals: string[]): void {
+  const expected = command.arguments ?? [];
+  if (positionals.length < expected.length) {
+    throw new CliUsageError(`Missing ${expected[positionals.length]}.`);
+  }
+  if (positionals.length > expected.length) {
+    throw new CliUsageError(
+      `Unexpected argument "${positionals[expected.length]}".`,
+    );
+  }
+}
+
+/** One line, whatever the error: scripts read the first line of stderr. */
+function reasonOf(error: unknown): string {
+  const message =
+    error instanceof Error ? error.message : `Failed: ${String(error)}`;
+  return message.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 /**
  * Runs one CLI command against the host app, after Laravel Passport's
- * artisan commands. Returns the process exit code; secrets go to stdout
- * once and nowhere else.
+ * artisan commands: `client --password`, `client:list`, `client:revoke`,
+ * `client:secret`, `keys` and `purge`. Returns the exit code: 0 on
+ * success, 1 when the command failed, 2 for a wrong command line; the
+ * reason is one line on stderr. Secrets go to stdout once and nowhere
+ * else.
  *
  * @publicApi
  */
 export async function runPasswordGrantCli(
   options: PasswordGrantCliOptions,
 ): Promise<number> {
-  const out = options.stdout ?? process.stdout;
-  const print = (line = '') => out.write(`${line}\n`);
+  const stderr = options.stderr ?? process.stderr;
+  const program = options.programName ?? 'passport';
+  const [name, ...args] = options.argv ?? process.argv.slice(2);
+  const command = COMMANDS.find(candidate => candidate.name === name);
   try {
-    await dispatch(options, print);
-    return 0;
+    await dispatch(options, program, name, command, args);
+    return EXIT_OK;
   } catch (error) {
-    const message =
-      error instanceof PasswordGrantError ? error.message : String(error);
-    process.stderr.write(`${message}\n`);
-    return 1;
+    const usage = error instanceof CliUsageError;
+    const hint = usage
+      ? ` Run "${program}${command ? ` ${command.name}` : ''} --help".`
+      : '';
+    stderr.write(`${reasonOf(error)}${hint}\n`);
+    return usage ? EXIT_USAGE : EXIT_FAILURE;
   }
 }
 
 async function dispatch(
   options: PasswordGrantCliOptions,
-  print: (line?: string) => void,
+  program: string,
+  name: string | undefined,
+  command: CliCommand | undefined,
+  args: string[],
 ): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: options.argv ?? process.argv.slice(2),
-    allowPositionals: true,
-    options: {
-      password: { type: 'boolean' },
-      name: { type: 'string' },
-      provider: { type: 'string' },
-      public: { type: 'boolean' },
-      json: { type: 'boolean' },
-      force: { type: 'boolean' },
-      length: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const [command, argument] = positionals;
-  if (values.help || !command) return print(USAGE);
-  if (command === 'keys') {
-    const length =
-      values.length === undefined ? undefined : Number(values.length);
-    await writeKeyPair(options.keysDir, { force: values.force, length });
-    return print('Encryption keys generated successfully.');
+  const stdout = options.stdout ?? process.stdout;
+  const print = (line = '') => void stdout.write(`${line}\n`);
+  if (
+    name === undefined ||
+    name === '--help' ||
+    name === '-h' ||
+    name === 'help'
+  ) {
+    const topic = COMMANDS.find(candidate => candidate.name === args[0]);
+    const lines = topic ? commandHelp(program, topic) : overview(program);
+    return lines.forEach(line => print(line));
   }
-  const commands: Record<
-    string,
-    (context: INestApplicationContext) => Promise<void>
-  > = {
-    client: context => createClient(context, options, values, print),
-    'client:list': context => listClients(context, values.json, print),
-    'client:revoke': context => revokeClient(context, argument, print),
-    'client:secret': context =>
-      rotateSecret(context, argument, values.json, print),
-  };
-  const run = commands[command];
-  if (!run) throw cliError(`Unknown command "${command}".\n\n${USAGE}`);
-  const context = await options.createContext();
+  if (!command) throw new CliUsageError(`Unknown command "${name}".`);
+  const { values, positionals } = parse(command, args);
+  if (values.help) return commandHelp(program, command).forEach(l => print(l));
+  checkArguments(command, positionals);
+  let app: Promise<INestApplicationContext> | undefined;
   try {
-    await run(context);
-  } finally {
-    await context.close();
-  }
-}
-
-interface ClientFlags {
-  password?: boolean;
-  name?: string;
-  provider?: string;
-  public?: boolean;
-  json?: boolean;
-}
-
-async function createClient(
-  context: INestApplicationContext,
-  options: PasswordGrantCliOptions,
-  flags: ClientFlags,
-  print: (line?: string) => void,
-): Promise<void> {
-  if (!flags.password) {
-    throw cliError(
-      'Only password grant clients can be created: add --password.',
-    );
-  }
-  const config = context.get<PasswordGrantConfig>(PASSWORD_GRANT_CONFIG, {
-    strict: false,
-  });
-  const providers = Object.keys(config.providers);
-  const ask = asker(options, flags);
-  const name =
-    flags.name ??
-    (await ask?.(
-      'What should we name the password grant client?',
-      `${options.appName ?? 'Nest'} Password Grant Client`,
-    ));
-  if (!name) {
-    throw cliError(
-      'No terminal to ask for the client name: pass --name "My App".',
-    );
-  }
-  const fallback = providers.includes('users')
-    ? 'users'
-    : config.defaultProvider;
-  const provider =
-    flags.provider ??
-    (await ask?.(
-      `Which user provider should this client use to retrieve users? [${providers.join(', ')}]`,
-      fallback,
-    )) ??
-    config.defaultProvider;
-  const created = await context
-    .get(ClientRepository, { strict: false })
-    .createPasswordClient({ name, provider, public: flags.public });
-  if (flags.json) {
-    return print(
-      JSON.stringify({
-        client_id: created.client.id,
-        client_secret: created.plainSecret,
-        name: created.client.name,
-        provider: created.client.provider,
-        public: !created.client.confidential,
-      }),
-    );
-  }
-  print('Password grant client created successfully.');
-  print();
-  print(`Client ID ........ ${created.client.id}`);
-  if (created.plainSecret) {
-    print(`Client secret .... ${created.plainSecret}`);
-    print();
-    print('Store the secret now: it will not be shown again.');
-  }
-}
-
-type Ask = (question: string, fallback: string) => Promise<string>;
-
-function asker(
-  options: PasswordGrantCliOptions,
-  flags: ClientFlags,
-): Ask | undefined {
-  const stdin = options.stdin ?? process.stdin;
-  if (!stdin.isTTY || (flags.name && flags.provider)) return undefined;
-  return async (question, fallback) => {
-    const rl = createInterface({
-      input: stdin,
-      output: options.stdout ?? process.stdout,
+    await command.run({
+      values,
+      positionals,
+      print,
+      app: () => (app ??= options.createContext()),
+      keysDir: options.keysDir,
+      appName: options.appName ?? 'Nest',
+      stdin: options.stdin ?? process.stdin,
+      stdout,
     });
-    try {
-      const answer = await rl.question(`${question} [${fallback}]\n> `);
-      return answer.trim() || fallback;
-    } finally {
-      rl.close();
-    }
-  };
-}
-
-async function listClients(
-  context: INestApplicationContext,
-  json: boolean | undefined,
-  print: (line?: string) => void,
-): Promise<void> {
-  const clients = await context.get(ClientRepository, { strict: false }).list();
-  if (json) return print(JSON.stringify(clients));
-  if (clients.length === 0) return print('No clients.');
-  for (const client of clients) {
-    const kind = client.confidential ? 'confidential' : 'public';
-    const state = client.revoked ? 'revoked' : 'active';
-    print(
-      `${client.id}  ${client.name}  provider=${client.provider}  grants=${client.grantTypes.join(',')}  ${kind}  ${state}`,
-    );
+  } finally {
+    if (app) await (await app).close();
   }
-}
-
-async function revokeClient(
-  context: INestApplicationContext,
-  id: string | undefined,
-  print: (line?: string) => void,
-): Promise<void> {
-  if (!id) throw cliError('Pass the id of the client to revoke.');
-  await context.get(ClientRepository, { strict: false }).revoke(id);
-  print(`Client ${id} revoked.`);
-}
-
-async function rotateSecret(
-  context: INestApplicationContext,
-  id: string | undefined,
-  json: boolean | undefined,
-  print: (line?: string) => void,
-): Promise<void> {
-  if (!id) throw cliError('Pass the id of the client whose secret to replace.');
-  const created = await context
-    .get(ClientRepository, { strict: false })
-    .regenerateSecret(id);
-  if (json) {
-    return print(
-      JSON.stringify({ client_id: id, client_secret: created.plainSecret }),
-    );
-  }
-  print(`Client secret .... ${created.plainSecret}`);
-  print('Store the secret now: it will not be shown again.');
 }
