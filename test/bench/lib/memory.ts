@@ -1,0 +1,48 @@
+import { bearerLoad } from './load.js';
+import { ourServer, type OurEnv } from './servers.js';
+import type { BenchSettings } from './settings.js';
+
+const MB = 1024 * 1024;
+
+/** RSS of a fresh guarded app before and after many guarded requests. */
+export interface MemoryResult {
+  requests: number;
+  distinctTokens: number;
+  failed: number;
+  seconds: number;
+  rssMbAtStart: number;
+  rssMbAfter: number;
+  heapMbAfter: number;
+}
+
+/**
+ * Starts a fresh Express app of ours, sends `rssRequests` guarded requests
+ * over `rssTokens` distinct tokens, then reads the server's RSS.
+ */
+export async function measureMemory(
+  settings: BenchSettings,
+  env: OurEnv,
+  tokens: string[],
+): Promise<MemoryResult> {
+  const server = await ourServer(env, 'ours-memory', 'express');
+  try {
+    const before = await server.memory();
+    const result = await bearerLoad(server.url, '/bench/guarded', tokens, {
+      connections: settings.connections,
+      seconds: settings.rssSeconds,
+      amount: settings.rssRequests,
+    });
+    const after = await server.memory();
+    return {
+      requests: result.ok + result.failed,
+      distinctTokens: tokens.length,
+      failed: result.failed,
+      seconds: result.seconds,
+      rssMbAtStart: before.rss / MB,
+      rssMbAfter: after.rss / MB,
+      heapMbAfter: after.heapUsed / MB,
+    };
+  } finally {
+    await server.stop();
+  }
+}
