@@ -13,6 +13,7 @@ export type {
   PasswordGrantModuleExtras,
   PasswordGrantModuleOptions,
   PasswordGrantOptionsFactory,
+  RevocationOptions,
   SigningKeyInput,
   UserProviderInput,
 } from './interfaces/password-grant-module-options.interface.js';
@@ -54,6 +55,14 @@ export {
   type SignedAccessToken,
 } from './token/access-token.service.js';
 export type { TokenResponse } from './token/token-response.interface.js';
+export { TokenRepository } from './revocation/token.repository.js';
+export {
+  PasswordGrantEvents,
+  type PasswordGrantEventMap,
+  type PasswordGrantEventName,
+} from './events/password-grant-events.service.js';
+export type { IntrospectionResponse } from './token/token-introspection.service.js';
+export type { PublishedJwk } from './token/discovery.service.js';
 
 // Storage
 export {

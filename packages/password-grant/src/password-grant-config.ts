@@ -3,12 +3,17 @@ import {
   DEFAULT_ACCESS_TOKEN_TTL,
   DEFAULT_CLOCK_TOLERANCE,
   DEFAULT_REALM,
+  DEFAULT_REFRESH_TOKEN_IDLE_TTL,
   DEFAULT_REFRESH_TOKEN_TTL,
+  DEFAULT_REVOCATION_MAX_STALENESS,
+  DEFAULT_REVOCATION_REFRESH_INTERVAL,
   MAX_CLOCK_TOLERANCE,
+  MAX_REFRESH_TOKEN_GRACE,
 } from './password-grant.constants.js';
 import { PasswordGrantError } from './errors/password-grant.error.js';
 import type {
   PasswordGrantModuleOptions,
+  RevocationOptions,
   UserProviderInput,
 } from './interfaces/password-grant-module-options.interface.js';
 import { toSeconds } from './internal/duration.util.js';
@@ -39,6 +44,10 @@ export interface PasswordGrantConfig {
   realm: string;
   loadUser: boolean;
   verifiedTokenCacheSize: number;
+  refreshTokenIdleTtl: number;
+  refreshTokenGrace: number;
+  introspection: boolean;
+  revocation: Required<RevocationOptions>;
   throttle: ThrottleOptions;
 }
 
@@ -147,6 +156,50 @@ function checkTolerance(value: number | undefined): number {
   return tolerance;
 }
 
+function checkGrace(
+  value: PasswordGrantModuleOptions['refreshTokenReuseGrace'],
+) {
+  if (value === undefined || toSeconds(value) === 0) return 0;
+  const grace = duration('refreshTokenReuseGrace', value, 0);
+  if (grace > MAX_REFRESH_TOKEN_GRACE) {
+    throw invalid(
+      `refreshTokenReuseGrace must be at most ${MAX_REFRESH_TOKEN_GRACE} seconds; 0 turns it off.`,
+    );
+  }
+  return grace;
+}
+
+function milliseconds(name: string, value: unknown, fallback: number) {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 10) {
+    throw invalid(
+      `${name} must be a whole number of milliseconds, 10 or more.`,
+    );
+  }
+  return value;
+}
+
+function checkRevocation(
+  options: RevocationOptions = {},
+): Required<RevocationOptions> {
+  const refreshInterval = milliseconds(
+    'revocation.refreshInterval',
+    options.refreshInterval,
+    DEFAULT_REVOCATION_REFRESH_INTERVAL,
+  );
+  const maxStaleness = milliseconds(
+    'revocation.maxStaleness',
+    options.maxStaleness,
+    Math.max(DEFAULT_REVOCATION_MAX_STALENESS, refreshInterval * 3),
+  );
+  if (maxStaleness <= refreshInterval) {
+    throw invalid(
+      'revocation.maxStaleness must be longer than revocation.refreshInterval (three times as long is a good start).',
+    );
+  }
+  return { refreshInterval, maxStaleness, strict: options.strict ?? false };
+}
+
 function checkThrottle(
   value: ThrottleOptions | false | undefined,
 ): ThrottleOptions {
@@ -219,6 +272,14 @@ export function resolvePasswordGrantConfig(
     realm: options.realm ?? DEFAULT_REALM,
     loadUser: options.loadUser ?? false,
     verifiedTokenCacheSize: options.verifiedTokenCacheSize ?? 10_000,
+    refreshTokenIdleTtl: duration(
+      'refreshTokensIdleExpireIn',
+      options.refreshTokensIdleExpireIn,
+      DEFAULT_REFRESH_TOKEN_IDLE_TTL,
+    ),
+    refreshTokenGrace: checkGrace(options.refreshTokenReuseGrace),
+    introspection: options.introspection ?? true,
+    revocation: checkRevocation(options.revocation),
     throttle: checkThrottle(options.throttle),
   };
 }

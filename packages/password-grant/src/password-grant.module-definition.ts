@@ -11,7 +11,10 @@ import {
   PASSWORD_GRANT_DATA_SOURCE,
 } from './password-grant.constants.js';
 import { passwordGrantEntities } from './persistence/entities.js';
-import { createTokenController } from './token/token.controller.js';
+import {
+  createDiscoveryController,
+  createTokenController,
+} from './token/token.controller.js';
 
 const DEFAULT_EXTRAS: PasswordGrantModuleExtras = {
   isGlobal: false,
@@ -49,7 +52,10 @@ export const {
         TypeOrmModule.forFeature(passwordGrantEntities, extras.dataSource),
       ],
       controllers: extras.registerRoutes
-        ? [createTokenController(extras.routePrefix)]
+        ? [
+            createTokenController(extras.routePrefix),
+            createDiscoveryController(extras.routePrefix),
+          ]
         : [],
       providers: [...(definition.providers ?? []), ...providers],
     };

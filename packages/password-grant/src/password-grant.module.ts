@@ -17,6 +17,15 @@ import { PasswordGrantStorage } from './persistence/password-grant-storage.servi
 import { TokenPurger } from './purge/token-purger.service.js';
 import { AccessTokenService } from './token/access-token.service.js';
 import { TokenService } from './token/token.service.js';
+import { PasswordGrantEvents } from './events/password-grant-events.service.js';
+import { RevocationStore } from './revocation/revocation-store.service.js';
+import { TokenRepository } from './revocation/token.repository.js';
+import { DiscoveryService } from './token/discovery.service.js';
+import { RefreshTokenGrant } from './token/refresh-token-grant.service.js';
+import { TokenIntrospectionService } from './token/token-introspection.service.js';
+import { TokenIssuer } from './token/token-issuer.service.js';
+import { TokenLookup } from './token/token-lookup.service.js';
+import { TokenRevocationService } from './token/token-revocation.service.js';
 import { PasswordVerifier } from './users/password-verifier.service.js';
 import { UserProviders } from './users/user-providers.service.js';
 
@@ -58,6 +67,15 @@ import { UserProviders } from './users/user-providers.service.js';
     TokenService,
     OAuthExceptionFilter,
     PasswordGrantGuard,
+    PasswordGrantEvents,
+    RevocationStore,
+    TokenRepository,
+    TokenIssuer,
+    RefreshTokenGrant,
+    TokenLookup,
+    TokenRevocationService,
+    TokenIntrospectionService,
+    DiscoveryService,
     KeyStoreRefresher,
     TokenPurger,
   ],
@@ -67,6 +85,9 @@ import { UserProviders } from './users/user-providers.service.js';
     AccessTokenService,
     UserProviders,
     PasswordGrantGuard,
+    TokenRepository,
+    PasswordGrantEvents,
+    RevocationStore,
     TokenPurger,
   ],
 })

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OAuthErrorException } from '../errors/oauth-error.exception.js';
+import { PasswordGrantEvents } from '../events/password-grant-events.service.js';
 import { parseBasicCredentials } from '../internal/basic-credentials.util.js';
 import { verifyClientSecret } from '../internal/client-secret.util.js';
 import { PASSWORD_GRANT_CONFIG } from '../password-grant.constants.js';
@@ -24,6 +25,7 @@ export interface ClientCredentialsInput {
 export class ClientAuthenticator {
   constructor(
     private readonly clients: ClientRepository,
+    private readonly events: PasswordGrantEvents,
     @Inject(PASSWORD_GRANT_CONFIG) private readonly config: PasswordGrantConfig,
   ) {}
 
@@ -32,8 +34,10 @@ export class ClientAuthenticator {
   ): Promise<OAuthClientEntity> {
     const basic = parseBasicCredentials(input.authorization);
     const usedHeader = basic !== undefined;
-    const fail = () =>
-      OAuthErrorException.invalidClient(this.config.realm, usedHeader);
+    const fail = (clientId: string | null = null) => {
+      this.events.emit('client.authentication_failed', { clientId });
+      return OAuthErrorException.invalidClient(this.config.realm, usedHeader);
+    };
     if (basic === null) throw fail();
     if (basic && input.clientSecret !== undefined) {
       throw OAuthErrorException.invalidRequest(
@@ -58,8 +62,23 @@ export class ClientAuthenticator {
     }
 
     const client = await this.clients.findEntity(clientId);
-    if (!client || client.revoked) throw fail();
-    if (!this.secretMatches(client, secret)) throw fail();
+    if (!client || client.revoked) throw fail(clientId);
+    if (!this.secretMatches(client, secret)) throw fail(clientId);
+    return client;
+  }
+
+  /**
+   * Authenticates the client, then checks that it may use `grantType`
+   * (`unauthorized_client` otherwise, RFC 6749 §5.2).
+   */
+  async authenticateForGrant(
+    input: ClientCredentialsInput,
+    grantType: string,
+  ): Promise<OAuthClientEntity> {
+    const client = await this.authenticate(input);
+    if (!client.grantTypes.split(' ').includes(grantType)) {
+      throw OAuthErrorException.unauthorizedClient();
+    }
     return client;
   }
 

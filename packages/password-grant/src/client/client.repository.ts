@@ -14,6 +14,7 @@ import {
 import type { PasswordGrantConfig } from '../password-grant-config.js';
 import type { OAuthClientEntity } from '../persistence/oauth-client.entity.js';
 import { PasswordGrantStorage } from '../persistence/password-grant-storage.service.js';
+import { TokenRepository } from '../revocation/token.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -42,6 +43,7 @@ export interface CreatePasswordClientOptions {
 export class ClientRepository {
   constructor(
     private readonly storage: PasswordGrantStorage,
+    private readonly tokens: TokenRepository,
     @Inject(PASSWORD_GRANT_CONFIG) private readonly config: PasswordGrantConfig,
   ) {}
 
@@ -88,13 +90,17 @@ export class ClientRepository {
     return rows.map(toClient);
   }
 
-  /** Revokes a client: it can no longer authenticate. */
+  /**
+   * Revokes a client: it can no longer authenticate, and its tokens are
+   * revoked (guards refuse them within the `revocation` bound).
+   */
   async revoke(id: string): Promise<void> {
-    await this.requireEntity(id);
+    const entity = await this.requireEntity(id);
     await this.storage.clients.update(
-      { id },
+      { id: entity.id },
       { revoked: true, updatedAt: new Date() },
     );
+    await this.tokens.revokeClientTokens(entity.id);
   }
 
   /** Replaces a confidential client's secret and returns the new one, once. */

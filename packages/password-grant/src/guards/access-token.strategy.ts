@@ -11,12 +11,16 @@ import {
   PASSWORD_GRANT_CONFIG,
 } from '../password-grant.constants.js';
 import type { PasswordGrantConfig } from '../password-grant-config.js';
+import { RevocationStore } from '../revocation/revocation-store.service.js';
 import {
   AccessTokenService,
   InvalidAccessTokenError,
 } from '../token/access-token.service.js';
 import { UserProviders } from '../users/user-providers.service.js';
-import { BearerException } from './bearer.exception.js';
+import {
+  BearerException,
+  TemporarilyUnavailableException,
+} from './bearer.exception.js';
 
 interface BearerRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -40,6 +44,7 @@ export class AccessTokenStrategy extends PassportStrategy(
   constructor(
     private readonly tokens: AccessTokenService,
     private readonly providers: UserProviders,
+    private readonly revocations: RevocationStore,
     @Inject(PASSWORD_GRANT_CONFIG) private readonly config: PasswordGrantConfig,
   ) {
     super();
@@ -64,8 +69,18 @@ export class AccessTokenStrategy extends PassportStrategy(
       }
       throw error;
     }
+    await this.checkRevocation(claims.jti);
     request[ACCESS_TOKEN_REQUEST_KEY] = claims;
     return this.config.loadUser ? this.loadUser(claims) : principal(claims);
+  }
+
+  /** SPEC §5.4: revoked → 401; revocation list too old → 503. */
+  private async checkRevocation(jti: string): Promise<void> {
+    const status = await this.revocations.status(jti);
+    if (status === 'revoked') {
+      throw BearerException.invalidToken(this.config.realm);
+    }
+    if (status === 'unavailable') throw new TemporarilyUnavailableException();
   }
 
   private async loadUser(claims: AccessTokenClaims): Promise<unknown> {

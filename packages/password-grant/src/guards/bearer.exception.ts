@@ -66,3 +66,23 @@ export class BearerException extends HttpException {
     );
   }
 }
+
+/**
+ * Guards answer 503 with `Retry-After` when they cannot tell whether a
+ * token was revoked: the revocation list could not be refreshed within
+ * the configured bound (SPEC §5.4). They fail closed, never open.
+ */
+export class TemporarilyUnavailableException extends HttpException {
+  readonly retryAfter = '1';
+
+  constructor() {
+    super(
+      {
+        error: 'temporarily_unavailable',
+        error_description:
+          'Token revocation cannot be checked right now. Try again shortly.',
+      },
+      503,
+    );
+  }
+}

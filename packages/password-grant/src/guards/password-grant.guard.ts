@@ -13,12 +13,17 @@ import {
   SCOPES_METADATA,
 } from '../password-grant.constants.js';
 import type { PasswordGrantConfig } from '../password-grant-config.js';
-import { BearerException, setResponseHeader } from './bearer.exception.js';
+import {
+  BearerException,
+  setResponseHeader,
+  TemporarilyUnavailableException,
+} from './bearer.exception.js';
 
 /**
  * Protects routes with the access tokens this library issues: checks the
  * signature, algorithm, `typ`, `iss`, `aud`, `exp` and `nbf` without the
- * database, then the `@ForProvider`, `@Scopes` and `@AnyScope` metadata.
+ * database, then revocation (an in-memory list of revoked `jti`s kept
+ * fresh within the `revocation` bound; 503 when it is not), then the `@ForProvider`, `@Scopes` and `@AnyScope` metadata.
  * Answers as RFC 6750 §3 says.
  *
  * Use it per route, per controller, or globally with the module's
@@ -43,9 +48,11 @@ export class PasswordGrantGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
       await super.canActivate(context);
       this.checkAccess(context);
     } catch (error) {
+      const response: unknown = context.switchToHttp().getResponse();
       if (error instanceof BearerException) {
-        const response: unknown = context.switchToHttp().getResponse();
         setResponseHeader(response, 'WWW-Authenticate', error.challenge);
+      } else if (error instanceof TemporarilyUnavailableException) {
+        setResponseHeader(response, 'Retry-After', error.retryAfter);
       }
       throw error;
     }

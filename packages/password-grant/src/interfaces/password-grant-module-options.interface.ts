@@ -139,10 +139,66 @@ export interface PasswordGrantModuleOptions<TUser = any> {
   verifiedTokenCacheSize?: number;
 
   /**
+   * A refresh token unused for this long expires, even before
+   * `refreshTokensExpireIn` (RFC 9700 §4.14.2). Rotation does not extend
+   * the absolute lifetime: every token of a family expires when the first
+   * one would have.
+   * @default '14d'
+   */
+  refreshTokensIdleExpireIn?: Duration;
+
+  /**
+   * With rotation on, how long after its use the immediately previous
+   * refresh token is still accepted once (for a client that lost the
+   * response). Older tokens are never accepted. At most 60 seconds.
+   * @default 0 (off)
+   */
+  refreshTokenReuseGrace?: Duration;
+
+  /**
+   * Serve `POST /oauth/introspect` (RFC 7662).
+   * @default true
+   */
+  introspection?: boolean;
+
+  /** How guards learn of revoked tokens (see {@link RevocationOptions}). */
+  revocation?: RevocationOptions;
+
+  /**
    * Brute-force defence of the token endpoint (SPEC §7); `false` turns it
    * off. On by default.
    */
   throttle?: ThrottleOptions | false;
+}
+
+/**
+ * How revocations reach the guards. By default each instance keeps the
+ * revoked, unexpired token ids in memory and reads the new ones from the
+ * database every `refreshInterval`; a guard that could not refresh for
+ * longer than `maxStaleness` answers 503 instead of trusting old data.
+ *
+ * @publicApi
+ */
+export interface RevocationOptions {
+  /**
+   * Milliseconds between two reads of new revocations.
+   * @default 1000
+   */
+  refreshInterval?: number;
+
+  /**
+   * The bound: a revocation made on any instance is refused by every
+   * instance within this many milliseconds, and guards answer 503 when
+   * their list is older than this.
+   * @default 3000
+   */
+  maxStaleness?: number;
+
+  /**
+   * Check the database on every guarded request instead.
+   * @default false
+   */
+  strict?: boolean;
 }
 
 /**

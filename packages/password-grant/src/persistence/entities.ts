@@ -2,6 +2,7 @@ import { OAuthAccessTokenEntity } from './oauth-access-token.entity.js';
 import { OAuthClientEntity } from './oauth-client.entity.js';
 import { OAuthRefreshTokenEntity } from './oauth-refresh-token.entity.js';
 import { CreatePasswordGrantTables1764806400000 } from './migrations/1764806400000-create-password-grant-tables.js';
+import { AddRevocationColumns1764892800000 } from './migrations/1764892800000-add-revocation-columns.js';
 
 import { CreateThrottleTable1764979200000 } from './migrations/1764979200000-create-throttle-table.js';
 /**
@@ -24,5 +25,6 @@ export const passwordGrantEntities = [
  */
 export const passwordGrantMigrations = [
   CreatePasswordGrantTables1764806400000,
+  AddRevocationColumns1764892800000,
   CreateThrottleTable1764979200000,
 ];

@@ -30,6 +30,11 @@ export class OAuthAccessTokenEntity {
   @Column({ type: 'boolean', default: false })
   revoked!: boolean;
 
+  /** When the token was revoked; guards poll this column. */
+  @Index()
+  @Column({ name: 'revoked_at', nullable: true, type: Date })
+  revokedAt!: Date | null;
+
   @Column({ name: 'created_at' })
   createdAt!: Date;
 

@@ -34,6 +34,15 @@ export class OAuthRefreshTokenEntity {
   @Column({ type: 'boolean', default: false })
   revoked!: boolean;
 
+  @Index()
+  @Column({ name: 'revoked_at', nullable: true, type: Date })
+  revokedAt!: Date | null;
+
+  /** The refresh token this one was rotated from; null for the first. */
+  @Index()
+  @Column({ name: 'parent_id', type: 'varchar', length: 64, nullable: true })
+  parentId!: string | null;
+
   @Column({ name: 'used_at', nullable: true, type: Date })
   usedAt!: Date | null;
 

@@ -112,7 +112,20 @@ export class AccessTokenService {
     return claims;
   }
 
-  private verifyFresh(token: string): AccessTokenClaims {
+  /**
+   * The claims of a token this server signed, expired or not: for
+   * revocation, where an expired access token still names its grant.
+   *
+   * @throws InvalidAccessTokenError
+   */
+  verifyIgnoringExpiry(token: string): AccessTokenClaims {
+    return this.verifyFresh(token, true);
+  }
+
+  private verifyFresh(
+    token: string,
+    ignoreExpiration = false,
+  ): AccessTokenClaims {
     if (token.length > MAX_TOKEN_LENGTH) {
       throw new InvalidAccessTokenError('too long');
     }
@@ -131,6 +144,7 @@ export class AccessTokenService {
         issuer: this.config.issuer,
         audience: this.config.audience,
         clockTolerance: this.config.clockTolerance,
+        ignoreExpiration,
       }) as unknown as AccessTokenClaims;
     } catch (error) {
       throw new InvalidAccessTokenError((error as Error).message);

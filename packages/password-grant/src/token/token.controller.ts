@@ -5,6 +5,7 @@ import {
   Header,
   Headers,
   HttpCode,
+  NotFoundException,
   Post,
   UseFilters,
   type Type,
@@ -12,21 +13,44 @@ import {
 import { Public } from '../decorators/public.decorator.js';
 import { OAuthErrorException } from '../errors/oauth-error.exception.js';
 import { OAuthExceptionFilter } from '../errors/oauth-exception.filter.js';
+import { DiscoveryService, type PublishedJwk } from './discovery.service.js';
+import {
+  TokenIntrospectionService,
+  type IntrospectionResponse,
+} from './token-introspection.service.js';
+import { TokenRevocationService } from './token-revocation.service.js';
 import { TokenService } from './token.service.js';
 import type { TokenResponse } from './token-response.interface.js';
 
+function postOnly(endpoint: string): OAuthErrorException {
+  const error = new OAuthErrorException(
+    'invalid_request',
+    `The ${endpoint} endpoint accepts POST requests only.`,
+    { headers: { Allow: 'POST' } },
+  );
+  Object.defineProperty(error, 'status', { value: 405 });
+  return error;
+}
+
 /**
- * Builds the controller of the OAuth routes under `prefix`.
+ * Builds the controller of the OAuth routes under `prefix`: token,
+ * revocation, introspection and JWKS.
  *
  * RFC 6749 §3.2: the token endpoint takes POST only; parameters in the
- * query string are never read.
+ * query string are never read. The revocation and introspection endpoints
+ * take POST only too (RFC 7009 §2.1, RFC 7662 §2.1).
  */
 export function createTokenController(prefix: string): Type<unknown> {
   @Public()
   @Controller(prefix)
   @UseFilters(OAuthExceptionFilter)
   class TokenController {
-    constructor(private readonly tokens: TokenService) {}
+    constructor(
+      private readonly tokens: TokenService,
+      private readonly revocation: TokenRevocationService,
+      private readonly introspection: TokenIntrospectionService,
+      private readonly discovery: DiscoveryService,
+    ) {}
 
     @Post('token')
     @HttpCode(200)
@@ -47,6 +71,66 @@ export function createTokenController(prefix: string): Type<unknown> {
         { headers: { Allow: 'POST' } },
       );
     }
+
+    @Post('revoke')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
+    @Header('Pragma', 'no-cache')
+    revoke(
+      @Body() body: unknown,
+      @Headers('authorization') authorization?: string,
+    ): Promise<void> {
+      return this.revocation.revoke({ body, authorization });
+    }
+
+    @Post('introspect')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
+    @Header('Pragma', 'no-cache')
+    introspect(
+      @Body() body: unknown,
+      @Headers('authorization') authorization?: string,
+    ): Promise<IntrospectionResponse> {
+      if (!this.introspection.enabled) throw new NotFoundException();
+      return this.introspection.introspect({ body, authorization });
+    }
+
+    @Get('introspect')
+    introspectByGet(): never {
+      if (!this.introspection.enabled) throw new NotFoundException();
+      throw postOnly('introspection');
+    }
+
+    @Get('revoke')
+    revokeByGet(): never {
+      throw postOnly('revocation');
+    }
+
+    @Get('jwks')
+    @Header('Cache-Control', 'public, max-age=300')
+    jwks(): { keys: PublishedJwk[] } {
+      return this.discovery.jwks();
+    }
   }
   return TokenController;
+}
+
+/**
+ * Builds the controller of `/.well-known/oauth-authorization-server`
+ * (RFC 8414 §3), which sits at the root, outside the route prefix.
+ */
+export function createDiscoveryController(prefix: string): Type<unknown> {
+  @Public()
+  @Controller('.well-known')
+  @UseFilters(OAuthExceptionFilter)
+  class DiscoveryController {
+    constructor(private readonly discovery: DiscoveryService) {}
+
+    @Get('oauth-authorization-server')
+    @Header('Cache-Control', 'public, max-age=300')
+    metadata(): Record<string, unknown> {
+      return this.discovery.metadata(prefix);
+    }
+  }
+  return DiscoveryController;
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
 import { toClient } from '../client/client.repository.js';
 import { ClientAuthenticator } from '../client/client-authenticator.service.js';
 import { OAuthErrorException } from '../errors/oauth-error.exception.js';
+import { PasswordGrantEvents } from '../events/password-grant-events.service.js';
 import {
   isUnicodeCharNoCrlf,
   readParameters,
@@ -13,14 +13,15 @@ import {
   CUSTOM_CHECK_MAX_BYTES,
   PASSWORD_GRANT,
   PASSWORD_GRANT_CONFIG,
+  REFRESH_TOKEN_GRANT,
 } from '../password-grant.constants.js';
 import type { UserProvider } from '../interfaces/user-provider.interface.js';
 import type { PasswordGrantConfig } from '../password-grant-config.js';
 import type { OAuthClientEntity } from '../persistence/oauth-client.entity.js';
-import { PasswordGrantStorage } from '../persistence/password-grant-storage.service.js';
 import { UserProviders } from '../users/user-providers.service.js';
 import { PasswordVerifier } from '../users/password-verifier.service.js';
-import { AccessTokenService } from './access-token.service.js';
+import { RefreshTokenGrant } from './refresh-token-grant.service.js';
+import { TokenIssuer } from './token-issuer.service.js';
 import type { TokenResponse } from './token-response.interface.js';
 
 const PARAMETERS = [
@@ -30,6 +31,7 @@ const PARAMETERS = [
   'username',
   'password',
   'scope',
+  'refresh_token',
 ] as const;
 
 type Parameters = Partial<Record<(typeof PARAMETERS)[number], string>>;
@@ -59,13 +61,17 @@ export class TokenService {
     private readonly clients: ClientAuthenticator,
     private readonly providers: UserProviders,
     private readonly passwords: PasswordVerifier,
-    private readonly accessTokens: AccessTokenService,
-    private readonly storage: PasswordGrantStorage,
+    private readonly issuer: TokenIssuer,
+    private readonly refreshGrant: RefreshTokenGrant,
+    private readonly events: PasswordGrantEvents,
     @Inject(PASSWORD_GRANT_CONFIG) private readonly config: PasswordGrantConfig,
   ) {}
 
   async token(request: TokenRequest): Promise<TokenResponse> {
     const params = readParameters(request.body, PARAMETERS);
+    if (params.grant_type === REFRESH_TOKEN_GRANT) {
+      return this.refreshGrant.grant(params, request.authorization);
+    }
     if (params.grant_type !== PASSWORD_GRANT) {
       throw OAuthErrorException.unsupportedGrantType();
     }
@@ -76,18 +82,18 @@ export class TokenService {
     params: Parameters,
     authorization?: string,
   ): Promise<TokenResponse> {
-    const client = await this.clients.authenticate({
-      authorization,
-      clientId: params.client_id,
-      clientSecret: params.client_secret,
-    });
-    if (!client.grantTypes.split(' ').includes(PASSWORD_GRANT)) {
-      throw OAuthErrorException.unauthorizedClient();
-    }
+    const client = await this.clients.authenticateForGrant(
+      {
+        authorization,
+        clientId: params.client_id,
+        clientSecret: params.client_secret,
+      },
+      PASSWORD_GRANT,
+    );
     const scopes = this.grantedScopes(params.scope);
     const userId = await this.authenticateUser(client, params);
 
-    const response = await this.issue(client, userId, scopes);
+    const response = await this.issuer.issue({ client, userId, scopes });
     if (!sameScopes(scopes, parseScope(params.scope) ?? [])) {
       response.scope = scopes.join(' ');
     }
@@ -138,10 +144,10 @@ export class TokenService {
     const user: unknown = await find(username, client);
     if (user === null || user === undefined) {
       await this.passwords.burn();
-      throw OAuthErrorException.invalidCredentials();
+      throw this.userRefused(client.id, client.provider);
     }
     if (!(await this.checkPassword(provider, user, password))) {
-      throw OAuthErrorException.invalidCredentials();
+      throw this.userRefused(client.id, client.provider);
     }
     const id = provider.getAuthIdentifier
       ? provider.getAuthIdentifier(user)
@@ -200,47 +206,8 @@ export class TokenService {
     return this.passwords.verify(password, hash);
   }
 
-  private async issue(
-    client: OAuthClientEntity,
-    userId: string,
-    scopes: string[],
-  ): Promise<TokenResponse> {
-    const grantId = randomBytes(20).toString('hex');
-    const access = this.accessTokens.sign({
-      userId,
-      clientId: client.id,
-      provider: client.provider,
-      scopes,
-    });
-    const refreshToken = randomBytes(32).toString('base64url');
-    await this.storage.accessTokens.insert({
-      id: access.jti,
-      clientId: client.id,
-      userId,
-      grantId,
-      scopes: scopes.join(' '),
-      revoked: false,
-      createdAt: access.issuedAt,
-      expiresAt: access.expiresAt,
-    });
-    await this.storage.refreshTokens.insert({
-      id: randomBytes(20).toString('hex'),
-      tokenHash: createHash('sha256').update(refreshToken).digest('hex'),
-      accessTokenId: access.jti,
-      clientId: client.id,
-      userId,
-      grantId,
-      scopes: scopes.join(' '),
-      revoked: false,
-      usedAt: null,
-      createdAt: access.issuedAt,
-      expiresAt: new Date(Date.now() + this.config.refreshTokenTtl * 1000),
-    });
-    return {
-      token_type: 'Bearer',
-      expires_in: this.config.accessTokenTtl,
-      access_token: access.token,
-      refresh_token: refreshToken,
-    };
+  private userRefused(clientId: string, provider: string): Error {
+    this.events.emit('user.authentication_failed', { clientId, provider });
+    return OAuthErrorException.invalidCredentials();
   }
 }
