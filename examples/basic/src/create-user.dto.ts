@@ -1,4 +1,10 @@
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import {
+  IsByteLength,
+  IsEmail,
+  IsString,
+  Length,
+  MaxLength,
+} from 'class-validator';
 
 export class CreateUserDto {
   @IsString()
@@ -11,6 +17,6 @@ export class CreateUserDto {
 
   /** bcrypt reads 72 bytes; longer passwords are refused, not truncated. */
   @IsString()
-  @Length(8, 72)
+  @IsByteLength(8, 72)
   password!: string;
 }
