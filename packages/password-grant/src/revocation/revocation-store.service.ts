@@ -20,7 +20,7 @@ export type RevocationStatus = 'active' | 'revoked' | 'unavailable';
  * instances.
  */
 const OVERLAP_MS = 5000;
-const LOAD_BATCH = 50_000;
+const LOAD_BATCH = 10_000;
 const PRUNE_EVERY_MS = 60_000;
 
 /**
