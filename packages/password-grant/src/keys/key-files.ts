@@ -105,9 +105,10 @@ export function keysFromDirectory(
   const privateKey = env[`${prefix}PRIVATE_KEY`];
   const publicKey = env[`${prefix}PUBLIC_KEY`];
   if (privateKey || publicKey) {
+    // Without a public key the private key's public half verifies.
     return {
       privateKey: privateKey || join(dir, PRIVATE_KEY_FILE),
-      publicKey: publicKey || join(dir, PUBLIC_KEY_FILE),
+      ...(publicKey ? { publicKey } : {}),
     };
   }
   const interval = env[`${prefix}KEYS_RELOAD_INTERVAL`];
