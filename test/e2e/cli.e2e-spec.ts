@@ -221,6 +221,24 @@ describe.each(databaseKinds())('CLI clients and purge ($name)', kind => {
       expect((await tokenFor(id, secret)).status).toBe(200);
     });
 
+    it('asks only for what the options leave out, and again after a wrong choice', async () => {
+      const run = await runCliInTerminal(
+        ['client', '--password', '--name', 'Tablet'],
+        env,
+        [
+          { after: 'retrieve users? [users]', type: 'admins\r' },
+          { after: 'is not one of: users.', type: '0\r' },
+        ],
+      );
+      expect(run.code).toBe(0);
+      expect(run.stdout).not.toContain('What should we name');
+      const { id } = printedCredentials(run.stdout);
+      expect(await clientRow(id)).toMatchObject({
+        name: 'Tablet',
+        provider: 'users',
+      });
+    });
+
     it('takes --name and --provider without a terminal', async () => {
       const run = await runCli(
         ['client', '--password', '--name', 'Flag App', '--provider', 'users'],
