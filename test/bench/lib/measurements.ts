@@ -95,32 +95,20 @@ export async function detectFeatures(servers: BenchServers): Promise<Features> {
   };
 }
 
-/** Logs in `count` times and keeps the refresh tokens. */
-async function refreshTokens(
+/**
+ * Logs in until the pool holds `size` unused refresh tokens. A load that
+ * ends leaves one popped, unsent token per connection behind.
+ */
+async function topUp(
   server: ServerProcess,
-  count: number,
-): Promise<string[]> {
-  const tokens: string[] = [];
-  for (let i = 0; i < count; i++) {
+  pool: string[],
+  size: number,
+): Promise<void> {
+  for (let i = 0; pool.length < size && i < size; i++) {
     const { status, body } = await login(server.url, credentialsOf(server));
     if (status !== 200) throw new Error(`${server.name}: login ${status}`);
-    tokens.push(String(body.refresh_token));
+    pool.push(String(body.refresh_token));
   }
-  return tokens;
-}
-
-export async function refreshPools(
-  servers: BenchServers,
-  settings: BenchSettings,
-  features: Features,
-): Promise<RefreshPools> {
-  const count = settings.connections * 2;
-  return {
-    ours: features.refresh
-      ? []
-      : await refreshTokens(servers.ours.express, count),
-    peer: await refreshTokens(servers.peer.express, count),
-  };
 }
 
 /** Runs a load and records its 2xx rate under `name`. */
@@ -217,29 +205,16 @@ async function measureRefresh(
   pools: RefreshPools,
   samples: Samples,
 ): Promise<void> {
-  const { ours, peer } = servers;
-  if (!features.refresh) {
-    await record(
-      samples,
-      'refresh.ours',
-      refreshLoad(
-        ours.express.url,
-        credentialsOf(ours.express),
-        pools.ours,
-        shape,
-      ),
-    );
+  const targets: [keyof RefreshPools, ServerProcess][] = [
+    ['peer', servers.peer.express],
+  ];
+  if (!features.refresh) targets.unshift(['ours', servers.ours.express]);
+  for (const [name, server] of targets) {
+    await topUp(server, pools[name], shape.connections * 2);
+    const credentials = credentialsOf(server);
+    const load = refreshLoad(server.url, credentials, pools[name], shape);
+    await record(samples, `refresh.${name}`, load);
   }
-  await record(
-    samples,
-    'refresh.peer',
-    refreshLoad(
-      peer.express.url,
-      credentialsOf(peer.express),
-      pools.peer,
-      shape,
-    ),
-  );
 }
 
 async function measureScale(

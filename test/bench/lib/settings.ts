@@ -23,7 +23,7 @@ export interface BenchSettings {
 const FULL: BenchSettings = {
   mode: 'full',
   rounds: 5,
-  seconds: 5,
+  seconds: 4,
   loginSeconds: 6,
   connections: 16,
   loginConnections: 8,
@@ -40,7 +40,7 @@ const QUICK: BenchSettings = {
   mode: 'quick',
   rounds: 3,
   seconds: 2,
-  loginSeconds: 3,
+  loginSeconds: 2,
   guardTokens: 2_000,
   rssRequests: 100_000,
   rssTokens: 20_000,

@@ -7,12 +7,13 @@ export interface RevokedSeed {
   unavailable: string | null;
 }
 
-const SQLITE_NOW = `strftime('%Y-%m-%d %H:%M:%f', 'now')`;
+const SQLITE_HOUR_AGO = `strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 hour')`;
 const SQLITE_IN_A_DAY = `strftime('%Y-%m-%d %H:%M:%f', 'now', '+1 day')`;
 
 /**
  * Writes `count` revoked, unexpired access-token rows in one statement,
- * plus one for the sentinel token (whose answer tells whether the guards
+ * revoked an hour ago (revocations that built up over time, read once at
+ * startup rather than by every refresh), plus one for the sentinel token (whose answer tells whether the guards
  * read revocations). Needs the `revoked_at` column the revocation set
  * reads.
  */
@@ -36,8 +37,8 @@ export async function seedRevokedTokens(
        (id, client_id, user_id, grant_id, scopes, revoked, revoked_at,
         created_at, expires_at)
      SELECT CASE WHEN i = 1 THEN ? ELSE lower(hex(randomblob(20))) END,
-       ?, '1', lower(hex(randomblob(20))), 'read', 1, ${SQLITE_NOW},
-       ${SQLITE_NOW}, ${SQLITE_IN_A_DAY}
+       ?, '1', lower(hex(randomblob(20))), 'read', 1, ${SQLITE_HOUR_AGO},
+       ${SQLITE_HOUR_AGO}, ${SQLITE_IN_A_DAY}
      FROM n`,
     [options.count + 1, options.sentinelJti, options.clientId],
   );
