@@ -106,6 +106,7 @@ export {
   PasswordGrantError,
   type PasswordGrantErrorCode,
 } from './errors/password-grant.error.js';
+export { useOAuthErrorResponses } from './errors/oauth-exception.filter.js';
 
 // Testing
 export {
