@@ -6,18 +6,28 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
+import type { SelectQueryBuilder } from 'typeorm';
 import { PASSWORD_GRANT_CONFIG } from '../password-grant.constants.js';
 import type { PasswordGrantConfig } from '../password-grant-config.js';
+import type { OAuthAccessTokenEntity } from '../persistence/oauth-access-token.entity.js';
 import { PasswordGrantStorage } from '../persistence/password-grant-storage.service.js';
 import { toEpochMs } from './epoch-ms.util.js';
+
+type RowQuery = SelectQueryBuilder<OAuthAccessTokenEntity>;
+
+interface RevokedRow {
+  id: string;
+  expires_at: unknown;
+  revoked_at: unknown;
+}
 
 /** What a guard learns about a token's `jti`. */
 export type RevocationStatus = 'active' | 'revoked' | 'unavailable';
 
 /**
- * Rows revoked up to this long before the last read are read again, to
- * cover statements still committing and small clock differences between
- * instances.
+ * How late a revocation may commit (an earlier `revoked_at` than rows
+ * already read: a statement still running, or another instance's clock a
+ * little behind) and still be found.
  */
 const OVERLAP_MS = 5000;
 const LOAD_BATCH = 10_000;
@@ -29,7 +39,8 @@ const PRUNE_EVERY_MS = 60_000;
  *
  * Keeps the revoked, unexpired `jti`s in memory and reads the rows revoked
  * since the last read every `revocation.refreshInterval`, through the
- * indexed `revoked_at` column. When no read has succeeded for
+ * indexed `revoked_at` column; each row is read once, save for rare late
+ * commits. When no read has succeeded for
  * `revocation.maxStaleness`, every token is `unavailable` (guards answer
  * 503) until a read succeeds again. In strict mode each check is a
  * database query instead.
@@ -43,8 +54,11 @@ export class RevocationStore
   private readonly revoked = new Map<string, number>();
   /** performance.now() at the start of the last successful read. */
   private freshAt = Number.NEGATIVE_INFINITY;
-  /** Wall-clock start of the last successful read. */
-  private readSince: Date | null = null;
+  /** The latest `revoked_at` read, in epoch milliseconds. */
+  private newest = 0;
+  /** Rows revoked in the last seconds: id → `revoked_at`. */
+  private readonly recent = new Map<string, number>();
+  private loaded = false;
   private lastPrune = 0;
   private failing = false;
   private timer: NodeJS.Timeout | undefined;
@@ -82,18 +96,18 @@ export class RevocationStore
   /** Reads new revocations now; false when the database could not be read. */
   async refresh(): Promise<boolean> {
     const startedAt = performance.now();
-    const wallClock = new Date();
+    const now = Date.now();
     try {
-      if (this.readSince === null) await this.loadAll(wallClock);
-      else await this.loadSince(this.readSince);
+      if (this.loaded) await this.loadNew(now);
+      else await this.loadAll(now);
     } catch (error) {
       this.reportFailure(error);
       return false;
     }
+    this.loaded = true;
     this.freshAt = startedAt;
-    this.readSince = new Date(wallClock.getTime() - OVERLAP_MS);
     this.reportRecovery();
-    this.prune(wallClock.getTime());
+    this.prune(now);
     return true;
   }
 
@@ -106,37 +120,80 @@ export class RevocationStore
   }
 
   /** First read: every revoked token that has not expired, in batches. */
-  private async loadAll(now: Date): Promise<void> {
+  private async loadAll(now: number): Promise<void> {
     let after = '';
     for (;;) {
-      const rows: { id: string; expires_at: unknown }[] =
-        await this.storage.accessTokens
-          .createQueryBuilder('t')
-          .select(['t.id AS id', 't.expires_at AS expires_at'])
+      const rows = await this.rows(query =>
+        query
           .where('t.revoked_at IS NOT NULL')
-          .andWhere('t.expires_at > :now', { now })
+          .andWhere('t.expires_at > :now', { now: new Date(now) })
           .andWhere('t.id > :after', { after })
           .orderBy('t.id', 'ASC')
-          .limit(LOAD_BATCH)
-          .getRawMany();
+          .limit(LOAD_BATCH),
+      );
       this.add(rows);
-      if (rows.length < LOAD_BATCH) return;
+      if (rows.length < LOAD_BATCH) break;
       after = rows[rows.length - 1].id;
+    }
+    this.newest = Math.max(this.newest, now - OVERLAP_MS);
+  }
+
+  /**
+   * Reads the rows revoked after the newest one seen, then checks that no
+   * row of the last few seconds committed late (an earlier `revoked_at`
+   * than rows already read): counting that window is cheap, and only a
+   * difference makes it read the window again.
+   */
+  private async loadNew(now: number): Promise<void> {
+    const before = this.newest;
+    this.add(
+      await this.rows(query =>
+        query.where('t.revoked_at > :before', { before: new Date(before) }),
+      ),
+    );
+    const since = now - OVERLAP_MS;
+    if (since > before) return;
+    const window = (query: RowQuery) =>
+      query
+        .where('t.revoked_at >= :since', { since: new Date(since) })
+        .andWhere('t.revoked_at <= :before', { before: new Date(before) });
+    const stored = await window(
+      this.storage.accessTokens.createQueryBuilder('t'),
+    ).getCount();
+    if (stored !== this.countRecent(since, before)) {
+      this.add(await this.rows(window));
     }
   }
 
-  private async loadSince(since: Date): Promise<void> {
-    const rows: { id: string; expires_at: unknown }[] =
-      await this.storage.accessTokens
-        .createQueryBuilder('t')
-        .select(['t.id AS id', 't.expires_at AS expires_at'])
-        .where('t.revoked_at >= :since', { since })
-        .getRawMany();
-    this.add(rows);
+  private rows(filter: (query: RowQuery) => RowQuery): Promise<RevokedRow[]> {
+    const query = this.storage.accessTokens
+      .createQueryBuilder('t')
+      .select([
+        't.id AS id',
+        't.expires_at AS expires_at',
+        't.revoked_at AS revoked_at',
+      ]);
+    return filter(query).getRawMany<RevokedRow>();
   }
 
-  private add(rows: { id: string; expires_at: unknown }[]): void {
-    for (const row of rows) this.revoked.set(row.id, toEpochMs(row.expires_at));
+  private add(rows: RevokedRow[]): void {
+    const recentFrom = Date.now() - 2 * OVERLAP_MS;
+    for (const row of rows) {
+      this.revoked.set(row.id, toEpochMs(row.expires_at));
+      const revokedAt = toEpochMs(row.revoked_at);
+      if (revokedAt === Number.POSITIVE_INFINITY) continue;
+      if (revokedAt > this.newest) this.newest = revokedAt;
+      if (revokedAt >= recentFrom) this.recent.set(row.id, revokedAt);
+    }
+  }
+
+  private countRecent(since: number, before: number): number {
+    let count = 0;
+    for (const [id, revokedAt] of this.recent) {
+      if (revokedAt < since - OVERLAP_MS) this.recent.delete(id);
+      else if (revokedAt >= since && revokedAt <= before) count++;
+    }
+    return count;
   }
 
   /** Forgets tokens past their expiry (the guard refuses them anyway). */
@@ -155,6 +212,7 @@ export class RevocationStore
         select: { revoked: true },
         where: { id: jti },
       });
+      this.reportRecovery();
       return row?.revoked ? 'revoked' : 'active';
     } catch (error) {
       this.reportFailure(error);
@@ -163,7 +221,7 @@ export class RevocationStore
   }
 
   private reportFailure(error: unknown): void {
-    if (this.failing) return;
+    if (this.failing || this.stopped) return;
     this.failing = true;
     const kind = error instanceof Error ? error.name : 'Error';
     this.logger.error(
