@@ -8,12 +8,18 @@ import {
   typeOrmUserProvider,
 } from 'nestjs-password-grant';
 import type { AppConfig } from './config.js';
+import { boundedPostgresDriver, postgresPoolOptions } from './postgres-pool.js';
 import { CreateUsers1764806300000 } from './migrations/1764806300000-create-users.js';
 import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
-/** TypeORM settings for `sqlite:<file>` or a `postgres://` URL. */
+/**
+ * TypeORM settings for `sqlite:<file>` or a `postgres://` URL. PostgreSQL
+ * gets a bounded pool with connect, acquire and statement timeouts (see
+ * POSTGRES_POOL_LIMITS), so a database that is down or silent turns into
+ * quick 503 answers instead of requests that hang.
+ */
 export function databaseOptions(url: string): TypeOrmModuleOptions {
   const common = {
     entities: [User, ...passwordGrantEntities],
@@ -35,8 +41,9 @@ export function databaseOptions(url: string): TypeOrmModuleOptions {
       ...common,
       type: 'postgres',
       url,
-      connectTimeoutMS: 1000,
-      extra: { max: 10, query_timeout: 2000, statement_timeout: 2000 },
+      applicationName: 'password-grant-example',
+      driver: boundedPostgresDriver(),
+      extra: postgresPoolOptions(),
     };
   }
   throw new Error('DATABASE_URL must start with "sqlite:" or "postgres://".');
