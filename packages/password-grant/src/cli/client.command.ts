@@ -37,16 +37,22 @@ interface ClientChoice {
   provider: string;
 }
 
-function providersOf(app: INestApplicationContext): {
+interface ProviderChoices {
   names: string[];
-  fallback: string;
-} {
+  /** The answer to the question when none is typed. */
+  suggested: string;
+  /** The module's default, used when nothing is asked. */
+  moduleDefault: string;
+}
+
+function providersOf(app: INestApplicationContext): ProviderChoices {
   const config = app.get<PasswordGrantConfig>(PASSWORD_GRANT_CONFIG, {
     strict: false,
   });
   const names = Object.keys(config.providers);
-  const fallback = names.includes('users') ? 'users' : config.defaultProvider;
-  return { names, fallback };
+  const moduleDefault = config.defaultProvider;
+  const suggested = names.includes('users') ? 'users' : moduleDefault;
+  return { names, suggested, moduleDefault };
 }
 
 function checkProvider(provider: string, names: string[]): string {
@@ -60,7 +66,7 @@ function checkProvider(provider: string, names: string[]): string {
 
 async function askMissing(
   input: CommandInput,
-  providers: { names: string[]; fallback: string },
+  providers: ProviderChoices,
 ): Promise<ClientChoice> {
   const prompt = new TerminalPrompt(input.stdin, input.stdout);
   try {
@@ -75,7 +81,7 @@ async function askMissing(
       (await prompt.choose(
         PROVIDER_QUESTION,
         providers.names,
-        providers.fallback,
+        providers.suggested,
       ));
     return { name, provider };
   } finally {
@@ -109,7 +115,7 @@ async function chooseClient(
       'No terminal to ask for the client name: pass --name "My App".',
     );
   }
-  return { name, provider: provider ?? providers.fallback };
+  return { name, provider: provider ?? providers.moduleDefault };
 }
 
 async function createClient(input: CommandInput): Promise<void> {

@@ -152,6 +152,8 @@ export async function runPasswordGrantCli(
   }
 }
 
+const HELP_WORDS = new Set(['--help', '-h', 'help']);
+
 async function dispatch(
   options: PasswordGrantCliOptions,
   program: string,
@@ -161,12 +163,7 @@ async function dispatch(
 ): Promise<void> {
   const stdout = options.stdout ?? process.stdout;
   const print = (line = '') => void stdout.write(`${line}\n`);
-  if (
-    name === undefined ||
-    name === '--help' ||
-    name === '-h' ||
-    name === 'help'
-  ) {
+  if (name === undefined || HELP_WORDS.has(name)) {
     const topic = COMMANDS.find(candidate => candidate.name === args[0]);
     const lines = topic ? commandHelp(program, topic) : overview(program);
     return lines.forEach(line => print(line));
@@ -175,18 +172,28 @@ async function dispatch(
   const { values, positionals } = parse(command, args);
   if (values.help) return commandHelp(program, command).forEach(l => print(l));
   checkArguments(command, positionals);
-  let app: Promise<INestApplicationContext> | undefined;
-  try {
-    await command.run({
+  await withApp(options, app =>
+    command.run({
       values,
       positionals,
       print,
-      app: () => (app ??= options.createContext()),
+      app,
       keysDir: options.keysDir,
       appName: options.appName ?? 'Nest',
       stdin: options.stdin ?? process.stdin,
       stdout,
-    });
+    }),
+  );
+}
+
+/** Runs `work` with the host app booted on first use, and closes it. */
+async function withApp(
+  options: PasswordGrantCliOptions,
+  work: (app: CommandInput['app']) => Promise<void>,
+): Promise<void> {
+  let app: Promise<INestApplicationContext> | undefined;
+  try {
+    await work(() => (app ??= options.createContext()));
   } finally {
     if (app) await (await app).close();
   }

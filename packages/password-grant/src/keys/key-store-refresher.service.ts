@@ -1,7 +1,7 @@
 import {
   Inject,
   Injectable,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
 import { PASSWORD_GRANT_CONFIG } from '../password-grant.constants.js';
@@ -13,7 +13,7 @@ import type { PasswordGrantConfig } from '../password-grant-config.js';
  * process alive.
  */
 @Injectable()
-export class KeyStoreRefresher implements OnModuleInit, OnApplicationShutdown {
+export class KeyStoreRefresher implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -28,7 +28,7 @@ export class KeyStoreRefresher implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  onModuleDestroy(): void {
     clearInterval(this.timer);
   }
 }
