@@ -96,6 +96,19 @@ describe('keys directory and KeyStore', () => {
     expect(keys.signingKey.kid).toBe(kid);
   });
 
+  it('reads the directory once for a flood of unknown kids (RFC 8725 §3.10: kid is untrusted)', () => {
+    const source = directoryKeySource({ directory: dir }, 10_000, RETENTION_MS);
+    let loads = 0;
+    const keys = new KeyStore(
+      { ...source, load: at => (loads++, source.load(at)) },
+      () => now,
+    );
+    for (let i = 0; i < 1000; i++) {
+      expect(keys.find(`../../../dev/null-${i}`)).toBeUndefined();
+    }
+    expect(loads).toBe(2);
+  });
+
   it('keeps its keys when the directory turns unreadable, without echoing key material', () => {
     const keys = store();
     const kid = keys.signingKey.kid;
