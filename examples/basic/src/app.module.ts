@@ -66,6 +66,10 @@ export class AppModule {
             admin: 'Use the admin area',
           },
           defaultScopes: ['read'],
+          throttle: config.throttleEnabled && {
+            perAddress: { limit: config.throttlePerMinute, windowSeconds: 60 },
+            store: config.throttleStore === 'database' ? 'database' : undefined,
+          },
           globalGuard: true,
         }),
       ],

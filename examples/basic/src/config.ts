@@ -8,6 +8,8 @@ export interface AppConfig {
   keysDir: string;
   throttlePerMinute: number;
   throttleEnabled: boolean;
+  /** Where throttling counters live; `database` shares them. */
+  throttleStore: 'memory' | 'database';
   httpAdapter: 'express' | 'fastify';
   issuer: string;
   /** Create the demo user and client on first start. */
@@ -33,6 +35,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     keysDir: env.PASSWORD_GRANT_KEYS_DIR || `${DATA_DIR}keys`,
     throttlePerMinute: Number(env.THROTTLE_PER_MINUTE ?? 60),
     throttleEnabled: flag(env.THROTTLE_ENABLED, true),
+    throttleStore: env.THROTTLE_STORE === 'database' ? 'database' : 'memory',
     httpAdapter: adapter,
     issuer: env.ISSUER || `http://localhost:${port}`,
     seedDemo: flag(env.SEED_DEMO, true),

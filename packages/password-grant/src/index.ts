@@ -125,7 +125,7 @@ export {
 // Brute-force defence
 export {
   LoginThrottler,
-  TooManyRequestsException,
+  type RequestOrigin,
 } from './throttle/login-throttler.service.js';
 export { MemoryThrottleStore } from './throttle/memory-throttle.store.js';
 export { DatabaseThrottleStore } from './throttle/database-throttle.store.js';

@@ -1,3 +1,4 @@
+import { LoginThrottler } from './throttle/login-throttler.service.js';
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { ClientAuthenticator } from './client/client-authenticator.service.js';
@@ -78,6 +79,7 @@ import { UserProviders } from './users/user-providers.service.js';
     DiscoveryService,
     KeyStoreRefresher,
     TokenPurger,
+    LoginThrottler,
   ],
   exports: [
     PASSWORD_GRANT_CONFIG,
@@ -89,6 +91,7 @@ import { UserProviders } from './users/user-providers.service.js';
     PasswordGrantEvents,
     RevocationStore,
     TokenPurger,
+    LoginThrottler,
   ],
 })
 export class PasswordGrantModule extends ConfigurableModuleClass {}

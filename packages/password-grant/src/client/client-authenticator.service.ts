@@ -6,6 +6,10 @@ import { verifyClientSecret } from '../internal/client-secret.util.js';
 import { PASSWORD_GRANT_CONFIG } from '../password-grant.constants.js';
 import type { PasswordGrantConfig } from '../password-grant-config.js';
 import type { OAuthClientEntity } from '../persistence/oauth-client.entity.js';
+import {
+  LoginThrottler,
+  type RequestOrigin,
+} from '../throttle/login-throttler.service.js';
 import { ClientRepository } from './client.repository.js';
 
 /** The client credentials of a request, from the body and the header. */
@@ -13,6 +17,8 @@ export interface ClientCredentialsInput {
   authorization?: string;
   clientId?: string;
   clientSecret?: string;
+  /** Where the request came from, for throttling secret guessing. */
+  origin?: RequestOrigin;
 }
 
 /**
@@ -26,6 +32,7 @@ export class ClientAuthenticator {
   constructor(
     private readonly clients: ClientRepository,
     private readonly events: PasswordGrantEvents,
+    private readonly throttler: LoginThrottler,
     @Inject(PASSWORD_GRANT_CONFIG) private readonly config: PasswordGrantConfig,
   ) {}
 
@@ -61,9 +68,13 @@ export class ClientAuthenticator {
       );
     }
 
+    // SPEC §7.3: secret guessing is throttled per client id and address.
+    await this.throttler.assertClientAttemptsAllowed(clientId, input.origin);
     const client = await this.clients.findEntity(clientId);
-    if (!client || client.revoked) throw fail(clientId);
-    if (!this.secretMatches(client, secret)) throw fail(clientId);
+    if (!client || client.revoked || !this.secretMatches(client, secret)) {
+      await this.throttler.recordClientFailure(clientId, input.origin);
+      throw fail(clientId);
+    }
     return client;
   }
 

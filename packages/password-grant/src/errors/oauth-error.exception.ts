@@ -15,6 +15,7 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_scope'
   | 'temporarily_unavailable'
+  | 'too_many_requests'
   | 'server_error';
 
 const STATUS: Record<OAuthErrorCode, number> = {
@@ -25,6 +26,7 @@ const STATUS: Record<OAuthErrorCode, number> = {
   unsupported_grant_type: 400,
   invalid_scope: 400,
   temporarily_unavailable: 503,
+  too_many_requests: 429,
   server_error: 500,
 };
 
@@ -123,6 +125,20 @@ export class OAuthErrorException extends HttpException {
       'temporarily_unavailable',
       'The service is temporarily unavailable. Try again shortly.',
       { headers: { 'Retry-After': '5' } },
+    );
+  }
+
+  /**
+   * Brute-force defence (SPEC §7): 429 with `Retry-After` in seconds, as
+   * RFC 6585 §4 describes.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc6585#section-4
+   */
+  static tooManyRequests(retryAfter: number): OAuthErrorException {
+    return new OAuthErrorException(
+      'too_many_requests',
+      'Too many requests. Try again later.',
+      { headers: { 'Retry-After': String(retryAfter) } },
     );
   }
 

@@ -2,10 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OAuthErrorException } from '../errors/oauth-error.exception.js';
 import type { PasswordGrantConfig } from '../password-grant-config.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
-import {
-  LoginThrottler,
-  TooManyRequestsException,
-} from './login-throttler.service.js';
+import { LoginThrottler } from './login-throttler.service.js';
 import { MemoryThrottleStore } from './memory-throttle.store.js';
 import type { ThrottleOptions } from './throttle-options.interface.js';
 
@@ -149,10 +146,10 @@ describe('LoginThrottler per-address limit (SECURITY B6, B7)', () => {
     for (let i = 0; i < 10; i++) await service.assertAddressAllowed(origin);
     const error = await service
       .assertAddressAllowed(origin)
-      .catch(e => e as TooManyRequestsException);
-    expect(error).toBeInstanceOf(TooManyRequestsException);
-    expect((error as TooManyRequestsException).getStatus()).toBe(429);
-    expect((error as TooManyRequestsException).retryAfter).toBe(60);
+      .catch(e => e as OAuthErrorException);
+    expect(error).toBeInstanceOf(OAuthErrorException);
+    expect((error as OAuthErrorException).getStatus()).toBe(429);
+    expect((error as OAuthErrorException).headers['Retry-After']).toBe('60');
     clock.now += 60_001;
     await expect(service.assertAddressAllowed(origin)).resolves.toBeUndefined();
   });
@@ -181,7 +178,7 @@ describe('LoginThrottler per-address limit (SECURITY B6, B7)', () => {
     }
     await expect(
       service.assertClientAttemptsAllowed('client-a', { address: '10.9.9.9' }),
-    ).rejects.toBeInstanceOf(TooManyRequestsException);
+    ).rejects.toBeInstanceOf(OAuthErrorException);
   });
 
   it('does nothing when disabled', async () => {

@@ -1,6 +1,7 @@
-import { HttpException, Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { OAuthErrorException } from '../errors/oauth-error.exception.js';
 import {
   PASSWORD_GRANT_CONFIG,
   PASSWORD_GRANT_DATA_SOURCE,
@@ -34,19 +35,6 @@ export interface RequestOrigin {
 
 function digest(value: string): string {
   return createHash('sha256').update(value).digest('base64url').slice(0, 22);
-}
-
-/** 429 with `Retry-After`, as RFC 6585 §4 describes. */
-export class TooManyRequestsException extends HttpException {
-  constructor(readonly retryAfter: number) {
-    super(
-      {
-        error: 'too_many_requests',
-        error_description: 'Too many requests. Try again later.',
-      },
-      429,
-    );
-  }
 }
 
 /**
@@ -108,9 +96,9 @@ export class LoginThrottler {
   }
 
   /** SPEC §7.1: throws 429 once an address exceeds its request budget. */
-  async assertAddressAllowed(origin: RequestOrigin): Promise<void> {
+  async assertAddressAllowed(origin: RequestOrigin | undefined): Promise<void> {
     const limit = this.rateLimit(this.options.perAddress, 60, 60);
-    if (!this.enabled || !limit) return;
+    if (!this.enabled || !limit || !origin) return;
     const now = this.now();
     const key = `addr:${origin.address}`;
     const entry = await this.store.increment(
@@ -124,10 +112,10 @@ export class LoginThrottler {
   /** SPEC §7.3: throws 429 while a client id or address guesses secrets. */
   async assertClientAttemptsAllowed(
     clientId: string | undefined,
-    origin: RequestOrigin,
+    origin: RequestOrigin | undefined,
   ): Promise<void> {
     const limit = this.rateLimit(this.options.clientAuthentication, 10, 60);
-    if (!this.enabled || !limit) return;
+    if (!this.enabled || !limit || !origin) return;
     const now = this.now();
     for (const key of this.clientKeys(clientId, origin)) {
       const entry = await this.store.get(key, now);
@@ -138,10 +126,10 @@ export class LoginThrottler {
 
   async recordClientFailure(
     clientId: string | undefined,
-    origin: RequestOrigin,
+    origin: RequestOrigin | undefined,
   ): Promise<void> {
     const limit = this.rateLimit(this.options.clientAuthentication, 10, 60);
-    if (!this.enabled || !limit) return;
+    if (!this.enabled || !limit || !origin) return;
     for (const key of this.clientKeys(clientId, origin)) {
       await this.store.increment(key, limit.windowSeconds * 1000, this.now());
     }
@@ -251,7 +239,7 @@ export class LoginThrottler {
   }
 
   private tooMany(expiresAt: number, now: number): never {
-    throw new TooManyRequestsException(
+    throw OAuthErrorException.tooManyRequests(
       Math.max(1, Math.ceil((expiresAt - now) / 1000)),
     );
   }

@@ -1,3 +1,4 @@
+import type { RequestOrigin } from '../throttle/login-throttler.service.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { ClientAuthenticator } from '../client/client-authenticator.service.js';
@@ -65,12 +66,14 @@ export class RefreshTokenGrant {
   async grant(
     params: RefreshTokenParameters,
     authorization?: string,
+    origin?: RequestOrigin,
   ): Promise<TokenResponse> {
     const client = await this.clients.authenticateForGrant(
       {
         authorization,
         clientId: params.client_id,
         clientSecret: params.client_secret,
+        origin,
       },
       REFRESH_TOKEN_GRANT,
     );

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { RequestOrigin } from '../throttle/login-throttler.service.js';
 import { ClientAuthenticator } from '../client/client-authenticator.service.js';
 import { OAuthErrorException } from '../errors/oauth-error.exception.js';
 import { readParameters } from '../internal/request-parameters.util.js';
@@ -19,6 +20,7 @@ const PARAMETERS = [
 export interface TokenEndpointRequest {
   body: unknown;
   authorization?: string;
+  origin?: RequestOrigin;
 }
 
 /** The client, the token text and its hint of such a request. */
@@ -48,6 +50,7 @@ export async function readTokenQuery(
     authorization: request.authorization,
     clientId: params.client_id,
     clientSecret: params.client_secret,
+    origin: request.origin,
   });
   if (params.token === undefined) {
     throw OAuthErrorException.invalidRequest(

@@ -5,6 +5,7 @@ import {
   Header,
   Headers,
   HttpCode,
+  Ip,
   NotFoundException,
   Post,
   UseFilters,
@@ -19,6 +20,10 @@ import {
   type IntrospectionResponse,
 } from './token-introspection.service.js';
 import { TokenRevocationService } from './token-revocation.service.js';
+import {
+  LoginThrottler,
+  type RequestOrigin,
+} from '../throttle/login-throttler.service.js';
 import { TokenService } from './token.service.js';
 import type { TokenResponse } from './token-response.interface.js';
 
@@ -50,7 +55,16 @@ export function createTokenController(prefix: string): Type<unknown> {
       private readonly revocation: TokenRevocationService,
       private readonly introspection: TokenIntrospectionService,
       private readonly discovery: DiscoveryService,
+      private readonly throttler: LoginThrottler,
     ) {}
+
+    /** The client's address; `X-Forwarded-For` only behind trusted proxies. */
+    private origin(
+      ip: string | undefined,
+      forwardedFor?: string,
+    ): RequestOrigin {
+      return { address: this.throttler.clientAddress(ip, forwardedFor) };
+    }
 
     @Post('token')
     @HttpCode(200)
@@ -58,9 +72,12 @@ export function createTokenController(prefix: string): Type<unknown> {
     @Header('Pragma', 'no-cache')
     token(
       @Body() body: unknown,
+      @Ip() ip: string | undefined,
       @Headers('authorization') authorization?: string,
+      @Headers('x-forwarded-for') forwardedFor?: string,
     ): Promise<TokenResponse> {
-      return this.tokens.token({ body, authorization });
+      const origin = this.origin(ip, forwardedFor);
+      return this.tokens.token({ body, authorization, origin });
     }
 
     @Get('token')
@@ -78,9 +95,12 @@ export function createTokenController(prefix: string): Type<unknown> {
     @Header('Pragma', 'no-cache')
     revoke(
       @Body() body: unknown,
+      @Ip() ip: string | undefined,
       @Headers('authorization') authorization?: string,
+      @Headers('x-forwarded-for') forwardedFor?: string,
     ): Promise<void> {
-      return this.revocation.revoke({ body, authorization });
+      const origin = this.origin(ip, forwardedFor);
+      return this.revocation.revoke({ body, authorization, origin });
     }
 
     @Post('introspect')
@@ -89,10 +109,13 @@ export function createTokenController(prefix: string): Type<unknown> {
     @Header('Pragma', 'no-cache')
     introspect(
       @Body() body: unknown,
+      @Ip() ip: string | undefined,
       @Headers('authorization') authorization?: string,
+      @Headers('x-forwarded-for') forwardedFor?: string,
     ): Promise<IntrospectionResponse> {
       if (!this.introspection.enabled) throw new NotFoundException();
-      return this.introspection.introspect({ body, authorization });
+      const origin = this.origin(ip, forwardedFor);
+      return this.introspection.introspect({ body, authorization, origin });
     }
 
     @Get('introspect')

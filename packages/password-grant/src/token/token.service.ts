@@ -20,6 +20,10 @@ import type { PasswordGrantConfig } from '../password-grant-config.js';
 import type { OAuthClientEntity } from '../persistence/oauth-client.entity.js';
 import { UserProviders } from '../users/user-providers.service.js';
 import { PasswordVerifier } from '../users/password-verifier.service.js';
+import {
+  LoginThrottler,
+  type RequestOrigin,
+} from '../throttle/login-throttler.service.js';
 import { RefreshTokenGrant } from './refresh-token-grant.service.js';
 import { TokenIssuer } from './token-issuer.service.js';
 import type { TokenResponse } from './token-response.interface.js';
@@ -40,6 +44,8 @@ type Parameters = Partial<Record<(typeof PARAMETERS)[number], string>>;
 export interface TokenRequest {
   body: unknown;
   authorization?: string;
+  /** Where the request came from, for the brute-force defence. */
+  origin?: RequestOrigin;
 }
 
 /**
@@ -64,34 +70,42 @@ export class TokenService {
     private readonly issuer: TokenIssuer,
     private readonly refreshGrant: RefreshTokenGrant,
     private readonly events: PasswordGrantEvents,
+    private readonly throttler: LoginThrottler,
     @Inject(PASSWORD_GRANT_CONFIG) private readonly config: PasswordGrantConfig,
   ) {}
 
   async token(request: TokenRequest): Promise<TokenResponse> {
+    // SPEC §7.1: the per-address limit comes before any other work.
+    await this.throttler.assertAddressAllowed(request.origin);
     const params = readParameters(request.body, PARAMETERS);
     if (params.grant_type === REFRESH_TOKEN_GRANT) {
-      return this.refreshGrant.grant(params, request.authorization);
+      return this.refreshGrant.grant(
+        params,
+        request.authorization,
+        request.origin,
+      );
     }
     if (params.grant_type !== PASSWORD_GRANT) {
       throw OAuthErrorException.unsupportedGrantType();
     }
-    return this.passwordGrant(params, request.authorization);
+    return this.passwordGrant(params, request);
   }
 
   private async passwordGrant(
     params: Parameters,
-    authorization?: string,
+    request: TokenRequest,
   ): Promise<TokenResponse> {
     const client = await this.clients.authenticateForGrant(
       {
-        authorization,
+        authorization: request.authorization,
         clientId: params.client_id,
         clientSecret: params.client_secret,
+        origin: request.origin,
       },
       PASSWORD_GRANT,
     );
     const scopes = this.grantedScopes(params.scope);
-    const userId = await this.authenticateUser(client, params);
+    const userId = await this.authenticateUser(client, params, request.origin);
 
     const response = await this.issuer.issue({ client, userId, scopes });
     if (!sameScopes(scopes, parseScope(params.scope) ?? [])) {
@@ -127,6 +141,7 @@ export class TokenService {
   private async authenticateUser(
     entity: OAuthClientEntity,
     params: Parameters,
+    origin: RequestOrigin = { address: 'unknown' },
   ): Promise<string> {
     const { username, password } = params;
     if (username === undefined || password === undefined) {
@@ -143,12 +158,31 @@ export class TokenService {
       options.findForPassport ?? provider.findForPassport.bind(provider);
     const user: unknown = await find(username, client);
     if (user === null || user === undefined) {
-      await this.passwords.burn();
+      await this.throttler.check(() => this.passwords.burn());
       throw this.userRefused(client.id, client.provider);
     }
-    if (!(await this.checkPassword(provider, user, password))) {
+    const id = this.subjectOf(provider, user);
+    // SPEC §7.2: lockouts are kept per account found (not per spelling of
+    // the username) and address; a locked account answers like a wrong
+    // password and spends the same bcrypt work.
+    const account = `${client.provider}:${id}`;
+    if (await this.throttler.isLocked(account, origin)) {
+      await this.throttler.check(() => this.passwords.burn());
       throw this.userRefused(client.id, client.provider);
     }
+    await this.throttler.recordCheck(account, origin);
+    const valid = await this.throttler.check(() =>
+      this.checkPassword(provider, user, password),
+    );
+    if (!valid) {
+      await this.throttler.recordFailure(account, origin);
+      throw this.userRefused(client.id, client.provider);
+    }
+    await this.throttler.recordSuccess(account, origin);
+    return id;
+  }
+
+  private subjectOf(provider: UserProvider, user: unknown): string {
     const id = provider.getAuthIdentifier
       ? provider.getAuthIdentifier(user)
       : (user as { id?: string | number }).id;
