@@ -189,6 +189,16 @@ describe('token forgery is refused by the guard (SECURITY C1–C13)', () => {
     await refused(sign({ ...claims, nbf: now + 31 }));
   });
 
+  it('refuses a critical header extension it does not understand (RFC 7515 §4.1.11)', async () => {
+    await refused(sign(claims, { crit: ['exp'] }));
+    await refused(
+      sign(claims, {
+        crit: ['urn:example:unknown'],
+        'urn:example:unknown': true,
+      }),
+    );
+  });
+
   it('answers a 9 KB bearer token with 401 (SECURITY C26)', async () => {
     await refused('a'.repeat(9 * 1024));
   });

@@ -132,6 +132,8 @@ export class AccessTokenService {
     const header = decodeHeader(token);
     const typ = typeof header?.typ === 'string' ? header.typ.toLowerCase() : '';
     if (!ACCEPTED_TYP.has(typ)) throw new InvalidAccessTokenError('typ');
+    // RFC 7515 §4.1.11: we understand no extension, so any `crit` fails.
+    if (header && 'crit' in header) throw new InvalidAccessTokenError('crit');
     const key =
       typeof header?.kid === 'string'
         ? this.config.keyStore.find(header.kid)
