@@ -239,6 +239,17 @@ describe.each(databaseKinds())('CLI clients and purge ($name)', kind => {
       });
     });
 
+    it('stops on Ctrl-C with exit code 1 and creates nothing', async () => {
+      const before = await dataSource().query('SELECT id FROM oauth_clients');
+      const run = await runCliInTerminal(['client', '--password'], env, [
+        { after: 'What should we name', type: '\u0003' },
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('Cancelled.');
+      const after = await dataSource().query('SELECT id FROM oauth_clients');
+      expect(after).toHaveLength((before as unknown[]).length);
+    });
+
     it('takes --name and --provider without a terminal', async () => {
       const run = await runCli(
         ['client', '--password', '--name', 'Flag App', '--provider', 'users'],

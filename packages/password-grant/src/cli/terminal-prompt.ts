@@ -1,4 +1,5 @@
 import { createInterface, type Interface } from 'node:readline/promises';
+import { PasswordGrantError } from '../errors/password-grant.error.js';
 import { CliUsageError } from './cli-command.js';
 
 const MAX_ATTEMPTS = 3;
@@ -7,6 +8,7 @@ const MAX_ATTEMPTS = 3;
 export class TerminalPrompt {
   private readonly readline: Interface;
   private readonly closed = new AbortController();
+  private interrupted = false;
 
   constructor(
     input: NodeJS.ReadableStream,
@@ -14,6 +16,10 @@ export class TerminalPrompt {
   ) {
     this.readline = createInterface({ input, output, terminal: true });
     this.readline.once('close', () => this.closed.abort());
+    this.readline.once('SIGINT', () => {
+      this.interrupted = true;
+      this.readline.close();
+    });
   }
 
   /** The answer, or `fallback` for an empty one. */
@@ -55,9 +61,12 @@ export class TerminalPrompt {
         signal: this.closed.signal,
       });
     } catch {
-      throw new CliUsageError(
-        'The input closed before the questions were answered.',
-      );
+      if (!this.interrupted) {
+        throw new CliUsageError(
+          'The input closed before the questions were answered.',
+        );
+      }
+      throw new PasswordGrantError('ERR_PASSWORD_GRANT_CLI', 'Cancelled.');
     }
   }
 }
