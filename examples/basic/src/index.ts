@@ -8,3 +8,8 @@ export {
   type DemoCredentials,
 } from './seed.js';
 export { User } from './user.entity.js';
+export {
+  boundedPostgresDriver,
+  POSTGRES_POOL_LIMITS,
+  postgresPoolOptions,
+} from './postgres-pool.js';

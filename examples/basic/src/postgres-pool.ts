@@ -84,10 +84,14 @@ function guardedClient(events: ConnectionEvents): typeof pg.Client {
         }
         return;
       }
-      const { connection } = this as unknown as {
+      // pg-pool drops a released client that is not queryable; the flag
+      // is set here at once, as the stream closes only a moment later.
+      const self = this as unknown as {
+        _queryable: boolean;
         connection?: { stream: { destroy(): void } };
       };
-      connection?.stream.destroy();
+      self._queryable = false;
+      self.connection?.stream.destroy();
       events.silent(error as Error);
     }
   };
