@@ -1,6 +1,12 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   OAuthAccessTokenEntity,
@@ -85,8 +91,19 @@ describe('CLI --help and exit codes', () => {
 });
 
 describe('CLI keys', () => {
+  const made: string[] = [];
+  /** A temporary folder, removed after these tests. */
+  const scratch = () => {
+    const dir = tempKeysDir();
+    made.push(dir);
+    return dir;
+  };
+  afterAll(() =>
+    made.forEach(dir => rmSync(dir, { recursive: true, force: true })),
+  );
+
   it('writes the pair where the app reads it, private key mode 600, and refuses to overwrite without --force', async () => {
-    const dir = join(tempKeysDir(), 'nested');
+    const dir = join(scratch(), 'nested');
     const env = cliEnv('sqlite:/nonexistent/x.sqlite', dir);
     const created = await runCli(['keys', '--length', '2048'], env);
     expect(created.code).toBe(0);
@@ -120,7 +137,7 @@ describe('CLI keys', () => {
     const material = weak.split('\n')[1];
 
     async function boot(keysDir: string, extra: NodeJS.ProcessEnv = {}) {
-      const dbDir = tempKeysDir();
+      const dbDir = scratch();
       return runCli(
         ['client:list'],
         cliEnv(`sqlite:${join(dbDir, 'app.sqlite')}`, keysDir, extra),
@@ -128,11 +145,11 @@ describe('CLI keys', () => {
     }
 
     it('an RSA key under 2048 bits, in the keys directory or in PASSWORD_GRANT_PRIVATE_KEY', async () => {
-      const dir = tempKeysDir();
+      const dir = scratch();
       writeFileSync(join(dir, PRIVATE_KEY_FILE), weak, { mode: 0o600 });
       for (const run of [
         await boot(dir),
-        await boot(tempKeysDir(), { PASSWORD_GRANT_PRIVATE_KEY: weak }),
+        await boot(scratch(), { PASSWORD_GRANT_PRIVATE_KEY: weak }),
       ]) {
         expectOneLineError(run, 1, /at least 2048 bits/);
         expect(run.stderr + run.stdout).not.toContain(material);
@@ -141,10 +158,10 @@ describe('CLI keys', () => {
     });
 
     it('an empty or unreadable private key', async () => {
-      const empty = tempKeysDir();
+      const empty = scratch();
       writeFileSync(join(empty, PRIVATE_KEY_FILE), '');
       expectOneLineError(await boot(empty), 1, /empty or not a valid PEM key/);
-      const garbled = tempKeysDir();
+      const garbled = scratch();
       writeFileSync(
         join(garbled, PRIVATE_KEY_FILE),
         weak.replace(material, material.split('').reverse().join('')),
@@ -152,7 +169,7 @@ describe('CLI keys', () => {
       const run = await boot(garbled);
       expectOneLineError(run, 1, /empty or not a valid PEM key/);
       expect(run.stderr).not.toContain(material.slice(0, 16));
-      const unreadable = tempKeysDir();
+      const unreadable = scratch();
       mkdirSync(join(unreadable, PRIVATE_KEY_FILE));
       expectOneLineError(await boot(unreadable), 1, /cannot be read/);
     });

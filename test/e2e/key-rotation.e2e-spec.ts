@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PREVIOUS_KEYS_FILE } from 'nestjs-password-grant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,7 @@ describe.each(databaseKinds())('key rotation over HTTP ($name)', kind => {
   afterAll(async () => {
     await Promise.all(apps.map(app => app.stop()));
     await database?.drop();
+    if (keysDir) rmSync(keysDir, { recursive: true, force: true });
   });
 
   it('keeps old tokens working across keys --rotate until keys --retire, on running and fresh instances', async () => {
