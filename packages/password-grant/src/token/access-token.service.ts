@@ -152,6 +152,9 @@ export class AccessTokenService {
       throw new InvalidAccessTokenError((error as Error).message);
     }
     if (!hasRequiredClaims(claims)) throw new InvalidAccessTokenError('claims');
+    if (claims.iat > Date.now() / 1000 + this.config.clockTolerance) {
+      throw new InvalidAccessTokenError('issued in the future');
+    }
     return claims;
   }
 }
@@ -163,9 +166,16 @@ function hasRequiredClaims(claims: Partial<AccessTokenClaims>): boolean {
     claims.sub !== '' &&
     typeof claims.client_id === 'string' &&
     typeof claims.jti === 'string' &&
-    typeof claims.iat === 'number' &&
-    typeof claims.exp === 'number' &&
+    isNumericDate(claims.iat) &&
+    isNumericDate(claims.exp) &&
+    (claims.nbf === undefined || isNumericDate(claims.nbf)) &&
     Array.isArray(claims.scopes) &&
+    claims.scopes.every(scope => typeof scope === 'string') &&
     typeof claims.provider === 'string'
   );
+}
+
+/** A NumericDate as this library writes it: whole, positive seconds. */
+function isNumericDate(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) > 0;
 }
