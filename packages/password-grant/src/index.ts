@@ -129,6 +129,10 @@ export {
 } from './throttle/login-throttler.service.js';
 export { MemoryThrottleStore } from './throttle/memory-throttle.store.js';
 export { DatabaseThrottleStore } from './throttle/database-throttle.store.js';
+export {
+  RedisThrottleStore,
+  type RedisScriptRunner,
+} from './throttle/redis-throttle.store.js';
 export type {
   ThrottleEntry,
   ThrottleStore,
