@@ -95,6 +95,9 @@ export async function startAppProcess(
       env: fullEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // A test run that dies leaves no app behind.
+    const orphan = child;
+    process.once('exit', () => orphan.kill('SIGKILL'));
     const append = (chunk: Buffer) => {
       log += chunk.toString();
     };

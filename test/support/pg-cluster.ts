@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import {
   chownSync,
   existsSync,
@@ -69,17 +69,20 @@ export interface PgCluster {
 
 /** Runs a server binary as `postgres` when we are root (initdb refuses root). */
 function asPostgres(bin: string, args: string[]) {
-  const isRoot = process.getuid?.() === 0;
-  return isRoot
+  return isRoot()
     ? run('runuser', ['-u', 'postgres', '--', bin, ...args])
     : run(bin, args);
+}
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
 }
 
 export async function startPgCluster(): Promise<PgCluster> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('The PostgreSQL server binaries are missing.');
   const dir = mkdtempSync(join(tmpdir(), 'password-grant-pg-'));
-  if (process.getuid?.() === 0) {
+  if (isRoot()) {
     const { stdout } = await run('id', ['-u', 'postgres']);
     const { stdout: gid } = await run('id', ['-g', 'postgres']);
     chownSync(dir, Number(stdout), Number(gid));
@@ -108,6 +111,15 @@ export async function startPgCluster(): Promise<PgCluster> {
   const start = () =>
     pgCtl('-l', join(dir, 'server.log'), '-o', serverOptions, 'start');
   await start();
+  // A test run that dies leaves no server behind.
+  process.once('exit', () => {
+    if (!existsSync(join(data, 'postmaster.pid'))) return;
+    const stop = [join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop'];
+    const [file, ...args] = isRoot()
+      ? ['runuser', '-u', 'postgres', '--', ...stop]
+      : stop;
+    execFileSync(file, args, { stdio: 'ignore' });
+  });
 
   const url = (database = 'postgres') =>
     `postgres://postgres@127.0.0.1:${port}/${database}`;
