@@ -3,7 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PRIVATE_KEY_FILE, writeKeyPair } from 'nestjs-password-grant';
+import {
+  PRIVATE_KEY_FILE,
+  useOAuthErrorResponses,
+  writeKeyPair,
+} from 'nestjs-password-grant';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config.js';
 import { seedDemo, type DemoCredentials } from './seed.js';
@@ -38,6 +42,9 @@ export async function createApp(
       ? await NestFactory.create(module, new FastifyAdapter(), options)
       : await NestFactory.create(module, options);
   app.enableShutdownHooks();
+  // Malformed or oversized bodies fail in the body parser, before the
+  // OAuth controller: answer them with RFC 6749 error bodies too.
+  useOAuthErrorResponses(app);
   await app.init();
   if (config.httpAdapter === 'fastify') {
     await (
