@@ -38,8 +38,19 @@ export interface PasswordGrantEventMap {
     /** Number of access tokens newly revoked. */
     accessTokens: number;
   };
-  /** The password grant refused a user's credentials. */
-  'user.authentication_failed': { clientId: string; provider: string };
+  /**
+   * The password grant refused a user's credentials. The reason is for
+   * audit logs only: every reason gets the same answer.
+   */
+  'user.authentication_failed': {
+    clientId: string;
+    provider: string;
+    reason: 'unknown_user' | 'bad_password' | 'locked';
+    /** The account, when one was found. */
+    userId: string | null;
+    /** The client address the throttler saw. */
+    address: string;
+  };
   /** A client failed to authenticate; `clientId` is the one claimed. */
   'client.authentication_failed': { clientId: string | null };
 }

@@ -2,7 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { toClient } from '../client/client.repository.js';
 import { ClientAuthenticator } from '../client/client-authenticator.service.js';
 import { OAuthErrorException } from '../errors/oauth-error.exception.js';
-import { PasswordGrantEvents } from '../events/password-grant-events.service.js';
+import {
+  PasswordGrantEvents,
+  type PasswordGrantEventMap,
+} from '../events/password-grant-events.service.js';
+import type { PasswordGrantClient } from '../interfaces/password-grant-client.interface.js';
 import {
   isUnicodeCharNoCrlf,
   readParameters,
@@ -159,7 +163,7 @@ export class TokenService {
     const user: unknown = await find(username, client);
     if (user === null || user === undefined) {
       await this.throttler.check(() => this.passwords.burn());
-      throw this.userRefused(client.id, client.provider);
+      throw this.userRefused(client, origin, 'unknown_user', null);
     }
     const id = this.subjectOf(provider, user);
     // SPEC §7.2: lockouts are kept per account found (not per spelling of
@@ -168,7 +172,7 @@ export class TokenService {
     const account = `${client.provider}:${id}`;
     if (await this.throttler.isLocked(account, origin)) {
       await this.throttler.check(() => this.passwords.burn());
-      throw this.userRefused(client.id, client.provider);
+      throw this.userRefused(client, origin, 'locked', id);
     }
     await this.throttler.recordCheck(account, origin);
     const valid = await this.throttler.check(() =>
@@ -176,7 +180,7 @@ export class TokenService {
     );
     if (!valid) {
       await this.throttler.recordFailure(account, origin);
-      throw this.userRefused(client.id, client.provider);
+      throw this.userRefused(client, origin, 'bad_password', id);
     }
     await this.throttler.recordSuccess(account, origin);
     return id;
@@ -240,8 +244,19 @@ export class TokenService {
     return this.passwords.verify(password, hash);
   }
 
-  private userRefused(clientId: string, provider: string): Error {
-    this.events.emit('user.authentication_failed', { clientId, provider });
+  private userRefused(
+    client: PasswordGrantClient,
+    origin: RequestOrigin,
+    reason: PasswordGrantEventMap['user.authentication_failed']['reason'],
+    userId: string | null,
+  ): Error {
+    this.events.emit('user.authentication_failed', {
+      clientId: client.id,
+      provider: client.provider,
+      reason,
+      userId,
+      address: origin.address,
+    });
     return OAuthErrorException.invalidCredentials();
   }
 }
