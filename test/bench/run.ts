@@ -120,6 +120,13 @@ async function main(): Promise<void> {
         mode: settings.mode,
         machine: machine(),
         settings,
+        method: [
+          'Each server is its own Node process on 127.0.0.1, driven by autocannon from the harness process.',
+          'Every figure is the median over rounds of a ratio taken within one round; loads of a round run one after another.',
+          'bcrypt bound: cores x 1000 / median compare time (ms) at cost 10, one compare per core at a time, measured in each round.',
+          `Guarded loads rotate ${settings.guardTokens} distinct valid tokens; the unguarded route gets the same requests.`,
+          'Revoked rows are written with revoked_at an hour in the past, so the revocation set reads them once at startup.',
+        ],
         durationSeconds: round((Date.now() - startedAt) / 1000),
         results,
         details: list.map(f => ({ ...f, met: meets(f) })),

@@ -13,6 +13,9 @@ export interface MemoryResult {
   rssMbAtStart: number;
   rssMbAfter: number;
   heapMbAfter: number;
+  /** After a full collection: what the process really keeps. */
+  rssMbAfterGc: number | null;
+  heapMbAfterGc: number | null;
 }
 
 /**
@@ -24,7 +27,9 @@ export async function measureMemory(
   env: OurEnv,
   tokens: string[],
 ): Promise<MemoryResult> {
-  const server = await ourServer(env, 'ours-memory', 'express');
+  const server = await ourServer(env, 'ours-memory', 'express', 0, [
+    '--expose-gc',
+  ]);
   try {
     const before = await server.memory();
     const result = await bearerLoad(server.url, '/bench/guarded', tokens, {
@@ -41,6 +46,8 @@ export async function measureMemory(
       rssMbAtStart: before.rss / MB,
       rssMbAfter: after.rss / MB,
       heapMbAfter: after.heapUsed / MB,
+      rssMbAfterGc: after.rssAfterGc ? after.rssAfterGc / MB : null,
+      heapMbAfterGc: after.heapAfterGc ? after.heapAfterGc / MB : null,
     };
   } finally {
     await server.stop();

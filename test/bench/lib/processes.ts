@@ -1,6 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/** Bytes; the `AfterGc` figures when the server has `--expose-gc`. */
+export interface ServerMemory {
+  rss: number;
+  heapUsed: number;
+  rssAfterGc?: number;
+  heapAfterGc?: number;
+}
+
 /** A bench server running as its own process. */
 export interface ServerProcess {
   name: string;
@@ -9,7 +17,7 @@ export interface ServerProcess {
   /** What the server reported when it was ready (credentials, seeds). */
   info: Record<string, unknown>;
   /** Resident set size and heap of the server, in bytes. */
-  memory(): Promise<{ rss: number; heapUsed: number }>;
+  memory(): Promise<ServerMemory>;
   stop(): Promise<void>;
 }
 
@@ -63,10 +71,11 @@ export async function runChild<T>(
   type: string,
   name: string,
   timeoutMs = 120_000,
+  execArgv: string[] = [],
 ): Promise<{ child: ChildProcess; message: T }> {
   const child = fork(serverScript(script), [], {
     env: { ...process.env, ...env, NODE_ENV: 'production' },
-    execArgv: serverExecArgv,
+    execArgv: [...serverExecArgv, ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.add(child);
@@ -84,23 +93,19 @@ export async function startServer(
   name: string,
   script: string,
   env: Record<string, string>,
+  execArgv: string[] = [],
 ): Promise<ServerProcess> {
   const { child, message } = await runChild<{
     port: number;
     pid: number;
-  }>(script, env, 'ready', name);
+  }>(script, env, 'ready', name, 120_000, execArgv);
   return {
     name,
     url: `http://127.0.0.1:${message.port}`,
     pid: message.pid,
     info: message as unknown as Record<string, unknown>,
     async memory() {
-      const reply = waitFor<{ rss: number; heapUsed: number }>(
-        child,
-        'memory',
-        10_000,
-        name,
-      );
+      const reply = waitFor<ServerMemory>(child, 'memory', 10_000, name);
       child.send({ type: 'memory' });
       return reply;
     },

@@ -38,14 +38,16 @@ export function ourServer(
   name: string,
   adapter: Adapter,
   revoked = 0,
+  execArgv: string[] = [],
 ): Promise<ServerProcess> {
-  return startServer(name, 'ours', {
+  const settings = {
     DATABASE_FILE: join(env.dir, `${name}.sqlite`),
     KEYS_DIR: env.keysDir,
     ISSUER: env.issuer,
     HTTP_ADAPTER: adapter,
     SEED_REVOKED: String(revoked),
-  });
+  };
+  return startServer(name, 'ours', settings, execArgv);
 }
 
 /** Signs `count` real tokens with the app's keys, in two processes. */

@@ -31,14 +31,24 @@ export async function listenAndReport(
 ): Promise<void> {
   exitWithParent(() => app.close());
   process.on('message', (message: { type?: string }) => {
-    if (message.type === 'memory') {
-      const { rss, heapUsed } = process.memoryUsage();
-      send({ type: 'memory', rss, heapUsed });
-    }
+    if (message.type === 'memory') send({ type: 'memory', ...memory() });
   });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as AddressInfo;
   send({ type: 'ready', port: address.port, pid: process.pid, ...extra });
+}
+
+/**
+ * RSS and heap as the process runs, then, when started with
+ * `--expose-gc`, the heap still in use after a full collection.
+ */
+function memory(): Record<string, number> {
+  const { rss, heapUsed } = process.memoryUsage();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return { rss, heapUsed };
+  gc();
+  const after = process.memoryUsage();
+  return { rss, heapUsed, rssAfterGc: after.rss, heapAfterGc: after.heapUsed };
 }
 
 /** Sends one message over the IPC channel the harness opened. */
