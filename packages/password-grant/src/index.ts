@@ -57,6 +57,7 @@ export {
 export type { TokenResponse } from './token/token-response.interface.js';
 export { TokenRepository } from './revocation/token.repository.js';
 export {
+  PASSWORD_GRANT_EVENT_PREFIX,
   PasswordGrantEvents,
   type PasswordGrantEventMap,
   type PasswordGrantEventName,

@@ -1,4 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  Optional,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 
 /**
  * What each event carries: ids and facts, never token values, secrets,
@@ -62,6 +68,14 @@ type Listener<K extends PasswordGrantEventName> = (
   event: PasswordGrantEventMap[K],
 ) => void | Promise<void>;
 
+/** What the bridge needs of `EventEmitter2`. */
+interface EventBus {
+  emit(name: string, payload: unknown): unknown;
+}
+
+/** Prefix of the events forwarded to `EventEmitter2`. */
+export const PASSWORD_GRANT_EVENT_PREFIX = 'password-grant.';
+
 /**
  * A small typed event API for auditing. Listeners run after the response
  * is decided and cannot change it; a listener that throws is logged and
@@ -72,9 +86,26 @@ type Listener<K extends PasswordGrantEventName> = (
  * @publicApi
  */
 @Injectable()
-export class PasswordGrantEvents {
+export class PasswordGrantEvents implements OnModuleInit {
   private readonly logger = new Logger(PasswordGrantEvents.name);
   private readonly listeners = new Map<string, Set<Listener<never>>>();
+  private bus: EventBus | undefined;
+
+  constructor(@Optional() private readonly moduleRef?: ModuleRef) {}
+
+  /**
+   * When the host uses `@nestjs/event-emitter`, every event is also sent
+   * there as `password-grant.<name>` (for `@OnEvent`).
+   */
+  async onModuleInit(): Promise<void> {
+    if (!this.moduleRef) return;
+    try {
+      const { EventEmitter2 } = await import('@nestjs/event-emitter');
+      this.bus = this.moduleRef.get<EventBus>(EventEmitter2, { strict: false });
+    } catch {
+      this.bus = undefined;
+    }
+  }
 
   /** Adds a listener; the returned function removes it. */
   on<K extends PasswordGrantEventName>(
@@ -92,6 +123,7 @@ export class PasswordGrantEvents {
     name: K,
     event: PasswordGrantEventMap[K],
   ): void {
+    this.forward(name, event);
     for (const listener of this.listeners.get(name) ?? []) {
       try {
         const result = (listener as Listener<K>)(event);
@@ -101,6 +133,14 @@ export class PasswordGrantEvents {
       } catch (error) {
         this.failed(name, error);
       }
+    }
+  }
+
+  private forward(name: string, event: unknown): void {
+    try {
+      this.bus?.emit(`${PASSWORD_GRANT_EVENT_PREFIX}${name}`, event);
+    } catch (error) {
+      this.failed(name, error);
     }
   }
 
