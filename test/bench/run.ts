@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { format } from 'prettier';
 import {
   checkRoutes,
   detectFeatures,
@@ -85,7 +86,10 @@ async function measureAll(settings: BenchSettings, env: OurEnv) {
   return { samples, features, memory };
 }
 
-function write(result: object, list: ReturnType<typeof figures>): string {
+async function write(
+  result: object,
+  list: ReturnType<typeof figures>,
+): Promise<string> {
   const caption = `${settings.mode} run, ${machine().cores} cores (${machine().cpu}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
   const base =
     settings.mode === 'full'
@@ -96,10 +100,9 @@ function write(result: object, list: ReturnType<typeof figures>): string {
   const dir = base ? RESULTS : mkdtempSync(join(tmpdir(), 'bench-smoke-'));
   const name = base ?? 'smoke';
   mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, `${name}.json`),
-    `${JSON.stringify(result, null, 2)}\n`,
-  );
+  // Formatted as the repository's Prettier check expects.
+  const json = await format(JSON.stringify(result), { parser: 'json' });
+  writeFileSync(join(dir, `${name}.json`), json);
   writeFileSync(join(dir, `${name}.svg`), svg(list, caption));
   return join(dir, `${name}.json`);
 }
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
     const { samples, features, memory } = await measureAll(settings, env);
     const list = figures(samples, features, memory, settings);
     const results = Object.fromEntries(list.map(f => [f.key, f.value]));
-    const file = write(
+    const file = await write(
       {
         generatedAt: new Date().toISOString(),
         mode: settings.mode,
