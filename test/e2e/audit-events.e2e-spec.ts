@@ -63,13 +63,11 @@ describe('one audit event per login attempt (SECURITY B19)', () => {
   });
 
   it('emits access_token.issued once for a success, with ids and no token', async () => {
-    const other = await request(t.server)
-      .post('/users')
-      .send({
-        name: 'Audit',
-        email: 'audit@example.com',
-        password: 'audit-password',
-      });
+    const other = await request(t.server).post('/users').send({
+      name: 'Audit',
+      email: 'audit@example.com',
+      password: 'audit-password',
+    });
     expect(other.status).toBe(201);
     const res = await login('audit@example.com', 'audit-password');
     expect(res.status).toBe(200);

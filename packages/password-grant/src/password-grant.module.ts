@@ -92,6 +92,7 @@ import { UserProviders } from './users/user-providers.service.js';
     RevocationStore,
     TokenPurger,
     LoginThrottler,
+    AccessTokenStrategy,
   ],
 })
 export class PasswordGrantModule extends ConfigurableModuleClass {}

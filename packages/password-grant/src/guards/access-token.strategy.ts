@@ -11,7 +11,10 @@ import {
   PASSWORD_GRANT_CONFIG,
 } from '../password-grant.constants.js';
 import type { PasswordGrantConfig } from '../password-grant-config.js';
-import { RevocationStore } from '../revocation/revocation-store.service.js';
+import {
+  RevocationStore,
+  type RevocationStatus,
+} from '../revocation/revocation-store.service.js';
 import {
   AccessTokenService,
   InvalidAccessTokenError,
@@ -50,7 +53,28 @@ export class AccessTokenStrategy extends PassportStrategy(
     super();
   }
 
-  async validate(request: BearerRequest): Promise<unknown> {
+  /** Passport's entry point; the guard calls {@link resolveRequest} itself. */
+  validate(request: BearerRequest): Promise<unknown> {
+    return Promise.resolve().then(() => this.resolveRequest(request));
+  }
+
+  /**
+   * The principal (or loaded user) of the request's bearer token, or null
+   * when the request carries none. Synchronous unless the strict
+   * revocation mode or `loadUser` needs the database.
+   *
+   * @throws BearerException, TemporarilyUnavailableException
+   */
+  resolveRequest(request: BearerRequest): unknown {
+    const claims = this.readToken(request);
+    if (!claims) return null;
+    const status = this.revocations.status(claims.jti);
+    return status instanceof Promise
+      ? status.then(value => this.accept(request, claims, value))
+      : this.accept(request, claims, status);
+  }
+
+  private readToken(request: BearerRequest): AccessTokenClaims | null {
     const header = request.headers.authorization;
     if (typeof header !== 'string' || !/^bearer(\s|$)/i.test(header)) {
       return null;
@@ -60,27 +84,28 @@ export class AccessTokenStrategy extends PassportStrategy(
     }
     const match = BEARER.exec(header);
     if (!match) throw BearerException.invalidToken(this.config.realm);
-    let claims: AccessTokenClaims;
     try {
-      claims = this.tokens.verify(match[1]);
+      return this.tokens.verify(match[1]);
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) {
         throw BearerException.invalidToken(this.config.realm);
       }
       throw error;
     }
-    await this.checkRevocation(claims.jti);
-    request[ACCESS_TOKEN_REQUEST_KEY] = claims;
-    return this.config.loadUser ? this.loadUser(claims) : principal(claims);
   }
 
   /** SPEC §5.4: revoked → 401; revocation list too old → 503. */
-  private async checkRevocation(jti: string): Promise<void> {
-    const status = await this.revocations.status(jti);
+  private accept(
+    request: BearerRequest,
+    claims: AccessTokenClaims,
+    status: RevocationStatus,
+  ): unknown {
     if (status === 'revoked') {
       throw BearerException.invalidToken(this.config.realm);
     }
     if (status === 'unavailable') throw new TemporarilyUnavailableException();
+    request[ACCESS_TOKEN_REQUEST_KEY] = claims;
+    return this.config.loadUser ? this.loadUser(claims) : principal(claims);
   }
 
   private async loadUser(claims: AccessTokenClaims): Promise<unknown> {

@@ -13,6 +13,7 @@ import {
   SCOPES_METADATA,
 } from '../password-grant.constants.js';
 import type { PasswordGrantConfig } from '../password-grant-config.js';
+import { AccessTokenStrategy } from './access-token.strategy.js';
 import {
   BearerException,
   setResponseHeader,
@@ -38,31 +39,62 @@ export class PasswordGrantGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
   constructor(
     private readonly reflector: Reflector,
     @Inject(PASSWORD_GRANT_CONFIG) private readonly config: PasswordGrantConfig,
+    private readonly strategy: AccessTokenStrategy,
   ) {
     super();
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Verifies the bearer token with the same strategy passport runs, called
+   * directly: a cached, unrevoked token costs two map lookups and no
+   * promise unless the strict revocation mode or `loadUser` needs one.
+   */
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.metadata<boolean>(PUBLIC_METADATA, context)) return true;
+    const request = this.getRequest(context) as Record<string, unknown>;
     try {
-      await super.canActivate(context);
-      this.checkAccess(context);
-    } catch (error) {
-      const response: unknown = context.switchToHttp().getResponse();
-      if (error instanceof BearerException) {
-        setResponseHeader(response, 'WWW-Authenticate', error.challenge);
-      } else if (error instanceof TemporarilyUnavailableException) {
-        setResponseHeader(response, 'Retry-After', error.retryAfter);
+      const user = this.strategy.resolveRequest(request as never);
+      if (user instanceof Promise) {
+        return user.then(
+          resolved => this.admit(context, request, resolved),
+          (error: unknown) => this.refuse(context, error),
+        );
       }
-      throw error;
+      return this.admit(context, request, user);
+    } catch (error) {
+      return this.refuse(context, error);
     }
-    return true;
   }
 
   override handleRequest<TUser = unknown>(error: unknown, user: TUser): TUser {
     if (error) throw error as Error;
     if (!user) throw BearerException.missing(this.config.realm);
     return user;
+  }
+
+  private admit(
+    context: ExecutionContext,
+    request: Record<string, unknown>,
+    user: unknown,
+  ): true {
+    try {
+      request.user = this.handleRequest(null, user);
+      this.checkAccess(context);
+      return true;
+    } catch (error) {
+      return this.refuse(context, error);
+    }
+  }
+
+  /** Adds the challenge or `Retry-After` header, then rethrows. */
+  private refuse(context: ExecutionContext, error: unknown): never {
+    const response: unknown = context.switchToHttp().getResponse();
+    if (error instanceof BearerException) {
+      setResponseHeader(response, 'WWW-Authenticate', error.challenge);
+    } else if (error instanceof TemporarilyUnavailableException) {
+      setResponseHeader(response, 'Retry-After', error.retryAfter);
+    }
+    throw error;
   }
 
   /** Extension point: checks the route's provider and scope metadata. */

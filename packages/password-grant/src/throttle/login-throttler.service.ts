@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { DataSource } from 'typeorm';
 import { OAuthErrorException } from '../errors/oauth-error.exception.js';
 import {
@@ -71,7 +72,7 @@ export class LoginThrottler {
         ? null
         : { ...ACCOUNT_DEFAULTS, ...this.options.account };
     this.limiter = new ConcurrencyLimiter(
-      this.options.maxConcurrentChecks ?? 4,
+      this.options.maxConcurrentChecks ?? availableParallelism(),
       this.options.maxQueuedChecks ?? 64,
     );
     this.now = this.options.now ?? Date.now;

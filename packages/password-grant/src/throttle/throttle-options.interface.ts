@@ -61,7 +61,12 @@ export interface ThrottleOptions {
    * @default a bounded in-memory store
    */
   store?: ThrottleStore | 'database';
-  /** Password checks running at once. @default 4 */
+  /**
+   * Password checks running at once. More than the cores would starve the
+   * event loop (bcrypt runs on libuv's threads) and slow every guarded
+   * route during a login burst.
+   * @default the number of cores (`os.availableParallelism()`)
+   */
   maxConcurrentChecks?: number;
   /** Password checks waiting; beyond them the answer is 503. @default 64 */
   maxQueuedChecks?: number;
