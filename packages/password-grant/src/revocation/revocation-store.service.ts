@@ -1,3 +1,4 @@
+import { RevokedIdSet } from './revoked-id-set.js';
 import {
   Inject,
   Injectable,
@@ -51,7 +52,7 @@ export class RevocationStore
 {
   private readonly logger = new Logger(RevocationStore.name);
   /** jti → expiry of the token, in epoch milliseconds. */
-  private readonly revoked = new Map<string, number>();
+  private readonly revoked = new RevokedIdSet();
   /** performance.now() at the start of the last successful read. */
   private freshAt = Number.NEGATIVE_INFINITY;
   /** The latest `revoked_at` read, in epoch milliseconds. */
@@ -200,10 +201,7 @@ export class RevocationStore
   private prune(now: number): void {
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
-    const horizon = now - this.config.clockTolerance * 1000;
-    for (const [jti, expiresAt] of this.revoked) {
-      if (expiresAt < horizon) this.revoked.delete(jti);
-    }
+    this.revoked.prune(now - this.config.clockTolerance * 1000);
   }
 
   private async statusFromDatabase(jti: string): Promise<RevocationStatus> {
