@@ -1,10 +1,11 @@
+import { Logger } from '@nestjs/common';
 import {
   createHash,
   createPrivateKey,
   createPublicKey,
   type KeyObject,
 } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { PasswordGrantError } from '../errors/password-grant.error.js';
 import type { SigningKeyInput } from '../interfaces/password-grant-module-options.interface.js';
 
@@ -37,11 +38,30 @@ function looksLikePath(value: string): boolean {
   );
 }
 
+const logger = new Logger('PasswordGrantKeys');
+const warnedPaths = new Set<string>();
+
+/**
+ * Warns once when a private key file can be read by other users (mode
+ * beyond 600), as `chmod 600` fixes; the key itself still loads.
+ */
+function checkPermissions(path: string): void {
+  if (warnedPaths.has(path)) return;
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o077) === 0) return;
+  warnedPaths.add(path);
+  logger.warn(
+    `The private key file ${path} can be read by other users (mode ${mode.toString(8)}); restrict it with chmod 600.`,
+  );
+}
+
 /** Reads PEM text, or the file a path names. Never echoes key material. */
 function readPem(value: string, what: string): string {
   if (value.includes('-----BEGIN') || value.trim() === '') return value;
   try {
-    return readFileSync(value, 'utf8');
+    const pem = readFileSync(value, 'utf8');
+    if (what === 'private key') checkPermissions(value);
+    return pem;
   } catch {
     const path = looksLikePath(value) ? ` file ${value}` : '';
     throw invalidKey(
