@@ -1,11 +1,11 @@
-import { createPrivateKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
-import { PRIVATE_KEY_FILE } from 'nestjs-password-grant';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../support/databases.js';
+import { issueDemoToken } from '../support/issued-token.js';
 import { basic, startTestApp, type TestApp } from '../support/test-app.js';
 
 const adapters = ['express', 'fastify'] as const;
@@ -25,35 +25,20 @@ describe.each(cases)(
     let adminToken: string;
     let claims: jwt.JwtPayload;
     let kid: string;
+    let key: KeyObject;
 
-    const login = async (scope: string) => {
-      const res = await request(t.server)
-        .post('/oauth/token')
-        .set('Authorization', basic(t.demo.clientId, t.demo.clientSecret))
-        .type('form')
-        .send({
-          grant_type: 'password',
-          username: t.demo.username,
-          password: t.demo.password,
-          scope,
-        });
-      expect(res.status).toBe(200);
-      return res.body.access_token as string;
-    };
+    const login = async (scope: string) =>
+      (await issueDemoToken(t, scope)).token;
 
     /** A token signed with the app's real key, with claims changed. */
     const forge = (
       changes: Record<string, unknown>,
       header: Record<string, unknown> = {},
-    ) => {
-      const key = createPrivateKey(
-        readFileSync(join(t.keysDir, PRIVATE_KEY_FILE)),
-      );
-      return jwt.sign({ ...claims, ...changes }, key, {
+    ) =>
+      jwt.sign({ ...claims, ...changes }, key, {
         algorithm: 'RS256',
         header: { alg: 'RS256', typ: 'at+jwt', kid, ...header },
       });
-    };
 
     const me = (authorization?: string) => {
       const req = request(t.server).get('/me');
@@ -70,11 +55,9 @@ describe.each(cases)(
 
     beforeAll(async () => {
       t = await startTestApp(kind, adapter);
-      readToken = await login('read');
+      const issued = await issueDemoToken(t, 'read');
+      ({ token: readToken, claims, kid, key } = issued);
       adminToken = await login('read admin');
-      const decoded = jwt.decode(readToken, { complete: true })!;
-      claims = decoded.payload as jwt.JwtPayload;
-      kid = decoded.header.kid!;
     });
     afterAll(() => t?.close());
 

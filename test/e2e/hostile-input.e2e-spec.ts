@@ -1,15 +1,10 @@
-import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createSign, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { PRIVATE_KEY_FILE } from 'nestjs-password-grant';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../support/databases.js';
+import { b64, issueDemoToken } from '../support/issued-token.js';
 import { basic, startTestApp, type TestApp } from '../support/test-app.js';
-
-const b64 = (value: unknown) =>
-  Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('hostile input (SECURITY E3–E10)', () => {
   let t: TestApp;
@@ -21,21 +16,7 @@ describe('hostile input (SECURITY E3–E10)', () => {
   beforeAll(async () => {
     t = await startTestApp(databaseKinds()[0], 'express');
     auth = basic(t.demo.clientId, t.demo.clientSecret);
-    const res = await request(t.server)
-      .post('/oauth/token')
-      .set('Authorization', auth)
-      .type('form')
-      .send({
-        grant_type: 'password',
-        username: t.demo.username,
-        password: t.demo.password,
-      });
-    const decoded = jwt.decode(res.body.access_token as string, {
-      complete: true,
-    })!;
-    claims = decoded.payload as jwt.JwtPayload;
-    kid = decoded.header.kid!;
-    key = createPrivateKey(readFileSync(join(t.keysDir, PRIVATE_KEY_FILE)));
+    ({ claims, kid, key } = await issueDemoToken(t));
   });
   afterAll(() => t?.close());
 

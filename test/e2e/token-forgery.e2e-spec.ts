@@ -1,6 +1,5 @@
 import {
   createHmac,
-  createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
   type KeyObject,
@@ -10,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
-import { PRIVATE_KEY_FILE, PUBLIC_KEY_FILE } from 'nestjs-password-grant';
+import { PUBLIC_KEY_FILE } from 'nestjs-password-grant';
 import request from 'supertest';
 import {
   afterAll,
@@ -22,10 +21,8 @@ import {
   vi,
 } from 'vitest';
 import { databaseKinds } from '../support/databases.js';
-import { basic, startTestApp, type TestApp } from '../support/test-app.js';
-
-const b64 = (value: unknown) =>
-  Buffer.from(JSON.stringify(value)).toString('base64url');
+import { b64, issueDemoToken } from '../support/issued-token.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('token forgery is refused by the guard (SECURITY C1–C13)', () => {
   let t: TestApp;
@@ -40,23 +37,7 @@ describe('token forgery is refused by the guard (SECURITY C1–C13)', () => {
 
   beforeAll(async () => {
     t = await startTestApp(databaseKinds()[0], 'express');
-    const res = await request(t.server)
-      .post('/oauth/token')
-      .set('Authorization', basic(t.demo.clientId, t.demo.clientSecret))
-      .type('form')
-      .send({
-        grant_type: 'password',
-        username: t.demo.username,
-        password: t.demo.password,
-      });
-    const decoded = jwt.decode(res.body.access_token as string, {
-      complete: true,
-    })!;
-    claims = decoded.payload as jwt.JwtPayload;
-    kid = decoded.header.kid!;
-    privateKey = createPrivateKey(
-      readFileSync(join(t.keysDir, PRIVATE_KEY_FILE)),
-    );
+    ({ claims, kid, key: privateKey } = await issueDemoToken(t));
     publicPem = readFileSync(join(t.keysDir, PUBLIC_KEY_FILE), 'utf8');
     attacker = createServer((_, response) => {
       attackerHits += 1;

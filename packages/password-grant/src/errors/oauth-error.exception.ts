@@ -57,11 +57,13 @@ export class OAuthErrorException extends HttpException {
       headers?: Record<string, string>;
       hint?: string;
       detail?: string;
+      /** Overrides the code's status, e.g. 405 or 413 for `invalid_request`. */
+      status?: number;
     } = {},
   ) {
     const body: OAuthErrorBody = { error, error_description: description };
     if (options.hint) body.hint = options.hint;
-    super(body, STATUS[error]);
+    super(body, options.status ?? STATUS[error]);
     this.headers = options.headers ?? {};
     this.detail = options.detail;
   }

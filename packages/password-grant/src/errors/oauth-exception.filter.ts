@@ -56,14 +56,13 @@ function fromHttpException(exception: HttpException): OAuthErrorException {
   const status = exception.getStatus();
   if (status === 503) return OAuthErrorException.temporarilyUnavailable();
   if (status >= 500) return OAuthErrorException.serverError();
-  const error = new OAuthErrorException(
+  return new OAuthErrorException(
     'invalid_request',
     status === 413
       ? 'The request body is too large.'
       : 'The request is malformed.',
+    { status },
   );
-  Object.defineProperty(error, 'status', { value: status });
-  return error;
 }
 
 function toOAuthError(exception: unknown): OAuthErrorException {

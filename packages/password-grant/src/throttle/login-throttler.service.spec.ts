@@ -22,13 +22,14 @@ async function attempt(
   correct: boolean,
   from = origin,
 ): Promise<'ok' | 'invalid_grant'> {
-  if (await service.isLocked('ana@example.com', from)) return 'invalid_grant';
-  await service.recordCheck('ana@example.com', from);
+  const keys = await service.keysFor('ana@example.com', from);
+  if (await service.isLocked(keys)) return 'invalid_grant';
+  await service.recordCheck(keys);
   if (correct) {
-    await service.recordSuccess('ana@example.com', from);
+    await service.recordSuccess(keys);
     return 'ok';
   }
-  await service.recordFailure('ana@example.com', from);
+  await service.recordFailure(keys);
   return 'invalid_grant';
 }
 
@@ -62,9 +63,13 @@ describe('LoginThrottler per-account lockout (SECURITY B2, B4, B5)', () => {
     clock.now += 61_000;
     await attempt(service, false);
     clock.now += 59_000;
-    expect(await service.isLocked('ana@example.com', origin)).toBe(true);
+    expect(
+      await service.isLocked(await service.keysFor('ana@example.com', origin)),
+    ).toBe(true);
     clock.now += 2_000;
-    expect(await service.isLocked('ana@example.com', origin)).toBe(false);
+    expect(
+      await service.isLocked(await service.keysFor('ana@example.com', origin)),
+    ).toBe(false);
   });
 
   it('locks for 60 s after two failures less than a second apart', async () => {
@@ -87,7 +92,9 @@ describe('LoginThrottler per-account lockout (SECURITY B2, B4, B5)', () => {
     expect(await attempt(service, true, { address: '198.51.100.1' })).toBe(
       'ok',
     );
-    expect(await service.isLocked('bob@example.com', origin)).toBe(false);
+    expect(
+      await service.isLocked(await service.keysFor('bob@example.com', origin)),
+    ).toBe(false);
   });
 
   it('lets an administrator unlock an account at once', async () => {
@@ -110,10 +117,11 @@ describe('LoginThrottler per-account lockout (SECURITY B2, B4, B5)', () => {
       const from = {
         address: `10.0.${Math.floor(address / 250)}.${address % 250}`,
       };
-      if (!(await service.isLocked('ana@example.com', from))) {
+      const keys = await service.keysFor('ana@example.com', from);
+      if (!(await service.isLocked(keys))) {
         checks += 1;
-        await service.recordCheck('ana@example.com', from);
-        await service.recordFailure('ana@example.com', from);
+        await service.recordCheck(keys);
+        await service.recordFailure(keys);
       }
       address += 1;
       clock.now += 1000;
@@ -127,10 +135,11 @@ describe('LoginThrottler per-account lockout (SECURITY B2, B4, B5)', () => {
     const start = clock.now;
     let checks = 0;
     while (clock.now - start < 3_600_000) {
-      if (!(await service.isLocked('ana@example.com', origin))) {
+      const keys = await service.keysFor('ana@example.com', origin);
+      if (!(await service.isLocked(keys))) {
         checks += 1;
-        await service.recordCheck('ana@example.com', origin);
-        await service.recordFailure('ana@example.com', origin);
+        await service.recordCheck(keys);
+        await service.recordFailure(keys);
       }
       clock.now += 1500;
     }

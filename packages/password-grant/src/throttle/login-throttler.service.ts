@@ -29,6 +29,14 @@ const ACCOUNT_DEFAULTS: Required<AccountLockoutOptions> = {
   maxChecksPerHour: 100,
 };
 
+/** The store keys of one account's counters from one address. */
+export interface AccountKeys {
+  checks: string;
+  failures: string;
+  last: string;
+  lock: string;
+}
+
 /** A request's origin as the throttler sees it. */
 export interface RequestOrigin {
   address: string;
@@ -137,33 +145,52 @@ export class LoginThrottler {
   }
 
   /**
-   * True while the username is locked for this address, or has used its
+   * The counters of one login attempt on an account from an address, read
+   * once per attempt and handed to the methods below; null when lockouts
+   * are off. `account` should name the account found (for example
+   * `provider:userId`), so every spelling of a username shares one count.
+   */
+  async keysFor(
+    account: string,
+    origin: RequestOrigin,
+  ): Promise<AccountKeys | null> {
+    if (!this.enabled || !this.account) return null;
+    const user = digest(account);
+    const generation = await this.store.get(`gen:${user}`, this.now());
+    const scope = `${generation?.value ?? 0}:${user}`;
+    const pair = `${scope}:${origin.address}`;
+    return {
+      checks: `checks:${scope}`,
+      failures: `fail:${pair}`,
+      last: `last:${pair}`,
+      lock: `lock:${pair}`,
+    };
+  }
+
+  /**
+   * True while the account is locked for this address, or has used its
    * hourly budget of password checks. Callers answer exactly as for a
    * wrong password.
    */
-  async isLocked(username: string, origin: RequestOrigin): Promise<boolean> {
-    if (!this.enabled || !this.account) return false;
+  async isLocked(keys: AccountKeys | null): Promise<boolean> {
+    if (!keys || !this.account) return false;
     const now = this.now();
-    const keys = await this.accountKeys(username, origin);
-    const lock = await this.store.get(keys.lock, now);
-    if (lock) return true;
+    if (await this.store.get(keys.lock, now)) return true;
     const checks = await this.store.get(keys.checks, now);
     return (checks?.value ?? 0) >= this.account.maxChecksPerHour;
   }
 
-  /** Counts one password check against the username's hourly budget. */
-  async recordCheck(username: string, origin: RequestOrigin): Promise<void> {
-    if (!this.enabled || !this.account) return;
-    const keys = await this.accountKeys(username, origin);
+  /** Counts one password check against the account's hourly budget. */
+  async recordCheck(keys: AccountKeys | null): Promise<void> {
+    if (!keys) return;
     await this.store.increment(keys.checks, HOUR_MS, this.now());
   }
 
-  /** Counts a failure and locks the username for this address when due. */
-  async recordFailure(username: string, origin: RequestOrigin): Promise<void> {
+  /** Counts a failure and locks the account for this address when due. */
+  async recordFailure(keys: AccountKeys | null): Promise<void> {
     const account = this.account;
-    if (!this.enabled || !account) return;
+    if (!keys || !account) return;
     const now = this.now();
-    const keys = await this.accountKeys(username, origin);
     const reset = account.resetAfterSeconds * 1000;
     const last = await this.store.get(keys.last, now);
     await this.store.set(keys.last, now, reset, now);
@@ -183,10 +210,9 @@ export class LoginThrottler {
       await this.store.set(keys.lock, 1, waitSeconds * 1000, now);
   }
 
-  /** A success forgets the failures of this username and address. */
-  async recordSuccess(username: string, origin: RequestOrigin): Promise<void> {
-    if (!this.enabled || !this.account) return;
-    const keys = await this.accountKeys(username, origin);
+  /** A success forgets the failures of this account and address. */
+  async recordSuccess(keys: AccountKeys | null): Promise<void> {
+    if (!keys) return;
     await this.store.delete(keys.failures);
     await this.store.delete(keys.last);
     await this.store.delete(keys.lock);
@@ -206,19 +232,6 @@ export class LoginThrottler {
   /** Runs a password check within the bound on concurrent bcrypt work. */
   check<T>(task: () => Promise<T>): Promise<T> {
     return this.limiter.run(task);
-  }
-
-  private async accountKeys(username: string, origin: RequestOrigin) {
-    const user = digest(username);
-    const generation = await this.store.get(`gen:${user}`, this.now());
-    const scope = `${generation?.value ?? 0}:${user}`;
-    const pair = `${scope}:${origin.address}`;
-    return {
-      checks: `checks:${scope}`,
-      failures: `fail:${pair}`,
-      last: `last:${pair}`,
-      lock: `lock:${pair}`,
-    };
   }
 
   private clientKeys(

@@ -4,7 +4,7 @@ import { IsNull } from 'typeorm';
 import { ClientAuthenticator } from '../client/client-authenticator.service.js';
 import { OAuthErrorException } from '../errors/oauth-error.exception.js';
 import { PasswordGrantEvents } from '../events/password-grant-events.service.js';
-import { ALL_SCOPES, parseScope, sameScopes } from '../internal/scope.util.js';
+import { ALL_SCOPES, parseScope } from '../internal/scope.util.js';
 import {
   PASSWORD_GRANT_CONFIG,
   REFRESH_TOKEN_GRANT,
@@ -94,11 +94,9 @@ export class RefreshTokenGrant {
       refreshScopes: parent.scopes.split(' ').filter(Boolean),
       parentId: parent.id,
       refreshExpiresAt: parent.expiresAt,
+      requestedScope: params.scope,
     });
     await this.closeRace(parent);
-    if (!sameScopes(scopes, parseScope(params.scope) ?? [])) {
-      response.scope = scopes.join(' ');
-    }
     this.logger.debug(`refresh grant issued tokens to client ${client.id}`);
     return response;
   }

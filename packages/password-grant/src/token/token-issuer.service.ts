@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { PasswordGrantEvents } from '../events/password-grant-events.service.js';
+import { parseScope, sameScopes } from '../internal/scope.util.js';
 import { PASSWORD_GRANT_CONFIG } from '../password-grant.constants.js';
 import type { PasswordGrantConfig } from '../password-grant-config.js';
 import type { OAuthClientEntity } from '../persistence/oauth-client.entity.js';
@@ -22,6 +23,8 @@ export interface TokenPairRequest {
   parentId?: string;
   /** Absolute expiry of the refresh token; default: now + its lifetime. */
   refreshExpiresAt?: Date;
+  /** The `scope` parameter as the client sent it. */
+  requestedScope?: string;
 }
 
 /** Refresh tokens are 43 base64url characters; this allows some slack. */
@@ -78,12 +81,17 @@ export class TokenIssuer {
       accessTokenId: access.jti,
       issuedAt: access.issuedAt,
     });
-    return {
+    const response: TokenResponse = {
       token_type: 'Bearer',
       expires_in: this.config.accessTokenTtl,
       access_token: access.token,
       refresh_token: refreshToken,
     };
+    // RFC 6749 §5.1: name the scope when it differs from the request.
+    if (!sameScopes(scopes, parseScope(request.requestedScope) ?? [])) {
+      response.scope = scopes.join(' ');
+    }
+    return response;
   }
 
   private async storeRefreshToken(

@@ -27,14 +27,17 @@ import {
 import { TokenService } from './token.service.js';
 import type { TokenResponse } from './token-response.interface.js';
 
-function postOnly(endpoint: string): OAuthErrorException {
-  const error = new OAuthErrorException(
+/**
+ * The answer to GET on a POST-only endpoint, with `Allow: POST`. The token
+ * endpoint answers 400 (RFC 6749 §3.2 says POST only, and clients expect
+ * an OAuth error there); revocation and introspection answer 405.
+ */
+function postOnly(endpoint: string, status = 405): OAuthErrorException {
+  return new OAuthErrorException(
     'invalid_request',
     `The ${endpoint} endpoint accepts POST requests only.`,
-    { headers: { Allow: 'POST' } },
+    { headers: { Allow: 'POST' }, status },
   );
-  Object.defineProperty(error, 'status', { value: 405 });
-  return error;
 }
 
 /**
@@ -82,11 +85,7 @@ export function createTokenController(prefix: string): Type<unknown> {
 
     @Get('token')
     tokenByGet(): never {
-      throw new OAuthErrorException(
-        'invalid_request',
-        'The token endpoint accepts POST requests only.',
-        { headers: { Allow: 'POST' } },
-      );
+      throw postOnly('token', 400);
     }
 
     @Post('revoke')

@@ -11,7 +11,7 @@ import {
   isUnicodeCharNoCrlf,
   readParameters,
 } from '../internal/request-parameters.util.js';
-import { ALL_SCOPES, parseScope, sameScopes } from '../internal/scope.util.js';
+import { ALL_SCOPES, parseScope } from '../internal/scope.util.js';
 import {
   BCRYPT_MAX_BYTES,
   CUSTOM_CHECK_MAX_BYTES,
@@ -111,10 +111,12 @@ export class TokenService {
     const scopes = this.grantedScopes(params.scope);
     const userId = await this.authenticateUser(client, params, request.origin);
 
-    const response = await this.issuer.issue({ client, userId, scopes });
-    if (!sameScopes(scopes, parseScope(params.scope) ?? [])) {
-      response.scope = scopes.join(' ');
-    }
+    const response = await this.issuer.issue({
+      client,
+      userId,
+      scopes,
+      requestedScope: params.scope,
+    });
     this.logger.debug(`password grant issued tokens to client ${client.id}`);
     return response;
   }
@@ -169,20 +171,23 @@ export class TokenService {
     // SPEC §7.2: lockouts are kept per account found (not per spelling of
     // the username) and address; a locked account answers like a wrong
     // password and spends the same bcrypt work.
-    const account = `${client.provider}:${id}`;
-    if (await this.throttler.isLocked(account, origin)) {
+    const keys = await this.throttler.keysFor(
+      `${client.provider}:${id}`,
+      origin,
+    );
+    if (await this.throttler.isLocked(keys)) {
       await this.throttler.check(() => this.passwords.burn());
       throw this.userRefused(client, origin, 'locked', id);
     }
-    await this.throttler.recordCheck(account, origin);
+    await this.throttler.recordCheck(keys);
     const valid = await this.throttler.check(() =>
       this.checkPassword(provider, user, password),
     );
     if (!valid) {
-      await this.throttler.recordFailure(account, origin);
+      await this.throttler.recordFailure(keys);
       throw this.userRefused(client, origin, 'bad_password', id);
     }
-    await this.throttler.recordSuccess(account, origin);
+    await this.throttler.recordSuccess(keys);
     return id;
   }
 
