@@ -12,7 +12,7 @@ import {
   REFRESH_TOKEN_GRANT,
 } from '../password-grant.constants.js';
 import type { PasswordGrantConfig } from '../password-grant-config.js';
-import type { OAuthClientEntity } from '../persistence/oauth-client.entity.js';
+import { OAuthClientEntity } from '../persistence/oauth-client.entity.js';
 import { PasswordGrantStorage } from '../persistence/password-grant-storage.service.js';
 import { TokenRepository } from '../revocation/token.repository.js';
 
@@ -119,7 +119,9 @@ export class ClientRepository {
   /** @internal The stored row, digest included, for client authentication. */
   async findEntity(id: string): Promise<OAuthClientEntity | null> {
     if (!UUID.test(id)) return null;
-    return this.storage.clients.findOneBy({ id: id.toLowerCase() });
+    return this.storage.direct.findOne(OAuthClientEntity, {
+      id: id.toLowerCase(),
+    });
   }
 
   private async requireEntity(id: string): Promise<OAuthClientEntity> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { DataSource, Repository } from 'typeorm';
 import { PasswordGrantError } from '../errors/password-grant.error.js';
+import { DirectStatements } from './direct-statements.js';
 import { PASSWORD_GRANT_DATA_SOURCE } from '../password-grant.constants.js';
 import { OAuthAccessTokenEntity } from './oauth-access-token.entity.js';
 import { OAuthClientEntity } from './oauth-client.entity.js';
@@ -12,9 +13,14 @@ import { OAuthRefreshTokenEntity } from './oauth-refresh-token.entity.js';
  */
 @Injectable()
 export class PasswordGrantStorage implements OnModuleInit {
+  /** The token endpoint's statements, without the query builder. */
+  readonly direct: DirectStatements;
+
   constructor(
     @Inject(PASSWORD_GRANT_DATA_SOURCE) readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.direct = new DirectStatements(dataSource);
+  }
 
   onModuleInit(): void {
     if (!this.dataSource.hasMetadata(OAuthClientEntity)) {

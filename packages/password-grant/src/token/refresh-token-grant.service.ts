@@ -1,6 +1,5 @@
 import type { RequestOrigin } from '../throttle/login-throttler.service.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { IsNull } from 'typeorm';
 import { ClientAuthenticator } from '../client/client-authenticator.service.js';
 import { OAuthErrorException } from '../errors/oauth-error.exception.js';
 import { PasswordGrantEvents } from '../events/password-grant-events.service.js';
@@ -11,7 +10,9 @@ import {
 } from '../password-grant.constants.js';
 import type { PasswordGrantConfig } from '../password-grant-config.js';
 import type { OAuthClientEntity } from '../persistence/oauth-client.entity.js';
-import type { OAuthRefreshTokenEntity } from '../persistence/oauth-refresh-token.entity.js';
+import type { RowWrite } from '../persistence/direct-statements.js';
+import { OAuthAccessTokenEntity } from '../persistence/oauth-access-token.entity.js';
+import { OAuthRefreshTokenEntity } from '../persistence/oauth-refresh-token.entity.js';
 import { PasswordGrantStorage } from '../persistence/password-grant-storage.service.js';
 import { TokenRepository } from '../revocation/token.repository.js';
 import {
@@ -84,21 +85,29 @@ export class RefreshTokenGrant {
     }
     const presented = await this.findUsable(params.refresh_token, client);
     const scopes = this.narrowedScopes(presented, params.scope);
-    const parent = await this.consume(presented);
-
-    const response = await this.issuer.issue({
-      client,
-      userId: parent.userId,
-      scopes,
-      grantId: parent.grantId,
-      refreshScopes: parent.scopes.split(' ').filter(Boolean),
-      parentId: parent.id,
-      refreshExpiresAt: parent.expiresAt,
-      requestedScope: params.scope,
-    });
-    await this.closeRace(parent);
+    const issued = await this.issuer.issueAfter(
+      {
+        client,
+        userId: presented.userId,
+        scopes,
+        grantId: presented.grantId,
+        refreshScopes: presented.scopes.split(' ').filter(Boolean),
+        parentId: presented.id,
+        refreshExpiresAt: presented.expiresAt,
+        requestedScope: params.scope,
+      },
+      this.consume(presented),
+    );
+    if (!issued) {
+      if (this.config.revokeRefreshTokenAfterUse) {
+        await this.reuseDetected(presented);
+      }
+      throw refused('consumed by another request');
+    }
+    this.announceRevoked(presented.accessTokenId, issued.counts[1]);
+    if (!this.storage.direct.serialized) await this.closeRace(presented);
     this.logger.debug(`refresh grant issued tokens to client ${client.id}`);
-    return response;
+    return issued.response;
   }
 
   /** The stored token if this client may use it now; throws otherwise. */
@@ -107,7 +116,7 @@ export class RefreshTokenGrant {
     client: OAuthClientEntity,
   ): Promise<OAuthRefreshTokenEntity> {
     if (!REFRESH_TOKEN_SYNTAX.test(token)) throw refused('malformed');
-    const row = await this.storage.refreshTokens.findOneBy({
+    const row = await this.storage.direct.findOne(OAuthRefreshTokenEntity, {
       tokenHash: refreshTokenDigest(token),
     });
     if (!row) throw refused('unknown');
@@ -155,25 +164,36 @@ export class RefreshTokenGrant {
 
   /**
    * Marks the token used in one statement and revokes the access token it
-   * came with. With rotation on, only the request whose UPDATE changed the
-   * row wins; the others are treated as reuse.
+   * came with, in the transaction that stores its successors. With
+   * rotation on, only the request whose UPDATE changed the row wins; the
+   * others are treated as reuse.
    */
-  private async consume(
-    row: OAuthRefreshTokenEntity,
-  ): Promise<OAuthRefreshTokenEntity> {
-    const rotate = this.config.revokeRefreshTokenAfterUse;
-    const result = await this.storage.refreshTokens.update(
-      rotate
-        ? { id: row.id, usedAt: IsNull(), revoked: false }
-        : { id: row.id, revoked: false },
-      { usedAt: new Date() },
-    );
-    if (result.affected !== 1) {
-      if (rotate) await this.reuseDetected(row);
-      throw refused('consumed by another request');
-    }
-    await this.tokens.revokeAccessToken(row.accessTokenId);
-    return row;
+  private consume(row: OAuthRefreshTokenEntity): RowWrite[] {
+    const now = new Date();
+    const direct = this.storage.direct;
+    return [
+      direct.update(
+        OAuthRefreshTokenEntity,
+        { usedAt: now },
+        this.config.revokeRefreshTokenAfterUse
+          ? { id: row.id, usedAt: null, revoked: false }
+          : { id: row.id, revoked: false },
+        1,
+      ),
+      direct.update(
+        OAuthAccessTokenEntity,
+        { revoked: true, revokedAt: now },
+        { id: row.accessTokenId, revoked: false },
+      ),
+    ];
+  }
+
+  private announceRevoked(jti: string, accessTokens: number): void {
+    this.events.emit('token.revoked', {
+      by: 'access_token',
+      id: jti,
+      accessTokens,
+    });
   }
 
   /**
@@ -212,7 +232,9 @@ export class RefreshTokenGrant {
 
   /**
    * If the family was revoked while this refresh wrote its new rows, the
-   * revocation may have missed them: revoke the family again.
+   * revocation may have missed them: revoke the family again. Not needed
+   * where writes are serialized (SQLite): a revocation then runs wholly
+   * before the consuming UPDATE (which then fails) or after the new rows.
    */
   private async closeRace(parent: OAuthRefreshTokenEntity): Promise<void> {
     const current = await this.storage.refreshTokens.findOne({
