@@ -1,67 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DatabaseThrottleStore,
-  passwordGrantMigrations,
-} from '../../src/index.js';
-
-interface Target {
-  name: string;
-  open(): Promise<{ make: () => DataSource; drop: () => Promise<void> }>;
-}
-
-const sqlite: Target = {
-  name: 'sqlite',
-  open() {
-    const file = join(mkdtempSync(join(tmpdir(), 'throttle-')), 'db.sqlite');
-    return Promise.resolve({
-      make: () =>
-        new DataSource({
-          type: 'better-sqlite3',
-          database: file,
-          migrations: passwordGrantMigrations,
-        }),
-      drop: () => Promise.resolve(),
-    });
-  },
-};
-
-function postgres(serverUrl: string): Target {
-  return {
-    name: 'postgres',
-    async open() {
-      const name = `throttle_${randomBytes(5).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: serverUrl });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
-      return {
-        make: () =>
-          new DataSource({
-            type: 'postgres',
-            url: url.toString(),
-            migrations: passwordGrantMigrations,
-          }),
-        async drop() {
-          const client = new pg.Client({ connectionString: serverUrl });
-          await client.connect();
-          await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await client.end();
-        },
-      };
-    },
-  };
-}
-
-const pgUrl = process.env.PG_URL;
-const targets = pgUrl ? [sqlite, postgres(pgUrl)] : [sqlite];
+import { DatabaseThrottleStore } from '../../src/index.js';
+import { databaseTargets as targets } from '../support/database-targets.js';
 
 describe.each(targets)('DatabaseThrottleStore on $name (SPEC §7.4)', target => {
   let first: DataSource;
