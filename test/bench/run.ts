@@ -66,7 +66,7 @@ async function measureAll(settings: BenchSettings, env: OurEnv) {
   log(
     `features: refresh ${features.refresh ?? 'yes'}; revocation set ${features.revocation ?? 'yes'}`,
   );
-  const pools = { ours: [], peer: [] };
+  const pools = { ours: [], es256: [], peer: [] };
   if (settings.mode !== 'smoke') {
     log('warm-up round');
     const warmup = { ...settings, seconds: 0.5, loginSeconds: 0.5 };

@@ -24,6 +24,7 @@ export interface Features {
 /** Refresh tokens for each server, obtained by logging in. */
 export interface RefreshPools {
   ours: string[];
+  es256: string[];
   peer: string[];
 }
 
@@ -208,7 +209,9 @@ async function measureRefresh(
   const targets: [keyof RefreshPools, ServerProcess][] = [
     ['peer', servers.peer.express],
   ];
-  if (!features.refresh) targets.unshift(['ours', servers.ours.express]);
+  if (!features.refresh) {
+    targets.unshift(['ours', servers.ours.express], ['es256', servers.es256]);
+  }
   for (const [name, server] of targets) {
     await topUp(server, pools[name], shape.connections * 2);
     const credentials = credentialsOf(server);
@@ -223,11 +226,15 @@ async function measureScale(
   samples: Samples,
 ): Promise<void> {
   const targets: [string, ServerProcess][] = [
-    ['revoked.none', servers.ours.express],
-    ['revoked.some', servers.scale[0]],
-    ['revoked.many', servers.scale[1]],
+    ['revoked.none', servers.scale[0]],
+    ['revoked.some', servers.scale[1]],
+    ['revoked.many', servers.scale[2]],
   ];
-  for (const [name, server] of targets) {
+  // Three identical apps but for the revoked rows; the order turns each
+  // round, so none of them always runs first or last.
+  const turn = samples.get('guarded.revoked.none').length % targets.length;
+  const order = [...targets.slice(turn), ...targets.slice(0, turn)];
+  for (const [name, server] of order) {
     await record(
       samples,
       `guarded.${name}`,

@@ -104,6 +104,17 @@ export function figures(
       unit: 'x',
       ...ratio(samples, 'refresh.ours', 'refresh.peer'),
       ...unavailable(features.refresh),
+      note: 'RS256 (the default): one RSA-2048 signature per refresh',
+    },
+    {
+      key: 'refresh_es256_vs_peer',
+      label: 'refreshes/s vs peer, ES256 keys',
+      target: 1,
+      kind: 'min',
+      unit: 'x',
+      ...ratio(samples, 'refresh.es256', 'refresh.peer'),
+      ...unavailable(features.refresh),
+      note: 'the same app signing with ES256: what the RSA signature costs',
     },
     {
       key: 'guarded_1m_revoked_vs_0',

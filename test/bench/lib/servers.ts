@@ -14,8 +14,10 @@ export interface BenchServers {
   example: ServerProcess;
   ours: Record<Adapter, ServerProcess>;
   peer: Record<Adapter, ServerProcess>;
-  /** Our Express app with settings.revoked[1] and [2] revoked rows. */
-  scale: [ServerProcess, ServerProcess];
+  /** Our Express app with settings.revoked[0], [1] and [2] revoked rows. */
+  scale: [ServerProcess, ServerProcess, ServerProcess];
+  /** Our Express app signing with ES256 (refresh only). */
+  es256: ServerProcess;
   ourTokens: string[];
   peerTokens: Record<Adapter, string[]>;
 }
@@ -39,6 +41,7 @@ export function ourServer(
   adapter: Adapter,
   revoked = 0,
   execArgv: string[] = [],
+  extra: Record<string, string> = {},
 ): Promise<ServerProcess> {
   const settings = {
     DATABASE_FILE: join(env.dir, `${name}.sqlite`),
@@ -46,6 +49,7 @@ export function ourServer(
     ISSUER: env.issuer,
     HTTP_ADAPTER: adapter,
     SEED_REVOKED: String(revoked),
+    ...extra,
   };
   return startServer(name, 'ours', settings, execArgv);
 }
@@ -110,15 +114,18 @@ export async function startServers(
       peerServer(env.dir, 'express', settings.guardTokens),
       peerServer(env.dir, 'fastify', settings.guardTokens),
     ]);
-  const scale = await Promise.all([
+  const [none, some, many, es256] = await Promise.all([
+    ourServer(env, 'ours-revoked-none', 'express', settings.revoked[0]),
     ourServer(env, 'ours-revoked-some', 'express', settings.revoked[1]),
     ourServer(env, 'ours-revoked-many', 'express', settings.revoked[2]),
+    ourServer(env, 'ours-es256', 'express', 0, [], { KEY_ALGORITHM: 'ES256' }),
   ]);
   return {
     example,
     ours: { express: oursExpress, fastify: oursFastify },
     peer: { express: peerExpress, fastify: peerFastify },
-    scale: [scale[0], scale[1]],
+    scale: [none, some, many],
+    es256,
     ourTokens: await mintTokens(env, settings.guardTokens),
     peerTokens: {
       express: readLines(join(env.dir, 'peer-express-tokens.txt')),

@@ -23,6 +23,7 @@ import {
   typeOrmUserProvider,
   type PasswordGrantConfig,
 } from 'nestjs-password-grant';
+import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import {
@@ -38,7 +39,8 @@ import { seedRevokedTokens } from './revoked-rows.util.js';
  * The bench app of this library: one route guarded by PasswordGrantGuard
  * and the same route without a guard, the token endpoint, SQLite.
  *
- * Environment: DATABASE_FILE, KEYS_DIR, ISSUER, HTTP_ADAPTER,
+ * Environment: DATABASE_FILE, KEYS_DIR, ISSUER, HTTP_ADAPTER, KEY_ALGORITHM
+ * (ES256: sign with a P-256 key made at startup instead of KEYS_DIR's),
  * SEED_REVOKED (revoked rows to write before the guards start),
  * MINT_COUNT + MINT_FILE (sign that many tokens into the file and exit).
  */
@@ -104,6 +106,22 @@ function subject(clientId: string, config: PasswordGrantConfig) {
   };
 }
 
+function signingKeys() {
+  if (process.env.KEY_ALGORITHM !== 'ES256') {
+    return keysFromDirectory(env('KEYS_DIR'));
+  }
+  const pair = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  return {
+    privateKey: pair.privateKey,
+    publicKey: pair.publicKey,
+    algorithm: 'ES256' as const,
+  };
+}
+
 @Module({})
 class OursBenchModule {
   static forRoot(): DynamicModule {
@@ -117,7 +135,7 @@ class OursBenchModule {
         ),
         PasswordGrantModule.forRoot({
           userProvider: typeOrmUserProvider(User),
-          keys: keysFromDirectory(env('KEYS_DIR')),
+          keys: signingKeys(),
           issuer: env('ISSUER'),
           scopes: { read: 'Read' },
           defaultScopes: ['read'],

@@ -20,6 +20,14 @@ import {
   TemporarilyUnavailableException,
 } from './bearer.exception.js';
 
+/** What a route's decorators ask of a token. */
+interface RouteRules {
+  isPublic: boolean;
+  provider: string | undefined;
+  all: string[];
+  any: string[];
+}
+
 /**
  * Protects routes with the access tokens this library issues: checks the
  * signature, algorithm, `typ`, `iss`, `aud`, `exp` and `nbf` without the
@@ -36,6 +44,11 @@ import {
  */
 @Injectable()
 export class PasswordGrantGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
+  private readonly routeRules = new WeakMap<
+    object,
+    WeakMap<object, RouteRules>
+  >();
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(PASSWORD_GRANT_CONFIG) private readonly config: PasswordGrantConfig,
@@ -50,7 +63,7 @@ export class PasswordGrantGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
    * promise unless the strict revocation mode or `loadUser` needs one.
    */
   override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    if (this.metadata<boolean>(PUBLIC_METADATA, context)) return true;
+    if (this.rules(context).isPublic) return true;
     const request = this.getRequest(context) as Record<string, unknown>;
     try {
       const user = this.strategy.resolveRequest(request as never);
@@ -104,18 +117,34 @@ export class PasswordGrantGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
       .getRequest<Record<string, AccessTokenClaims | undefined>>();
     const claims = request[ACCESS_TOKEN_REQUEST_KEY];
     if (!claims) throw BearerException.invalidToken(this.config.realm);
-    const provider = this.metadata<string>(PROVIDER_METADATA, context);
+    const { provider, all, any } = this.rules(context);
     if (provider !== undefined && claims.provider !== provider) {
       throw BearerException.invalidToken(this.config.realm);
     }
-    const all = this.metadata<string[]>(SCOPES_METADATA, context) ?? [];
     if (!hasAllScopes(claims.scopes, all)) {
       throw BearerException.insufficientScope(this.config.realm, all);
     }
-    const any = this.metadata<string[]>(ANY_SCOPE_METADATA, context) ?? [];
     if (!hasAnyScope(claims.scopes, any)) {
       throw BearerException.insufficientScope(this.config.realm, any);
     }
+  }
+
+  /** The route's decorators, read once per handler and class. */
+  private rules(context: ExecutionContext): RouteRules {
+    const handler = context.getHandler();
+    const type = context.getClass();
+    let byClass = this.routeRules.get(handler);
+    let rules = byClass?.get(type);
+    if (rules) return rules;
+    rules = {
+      isPublic: this.metadata<boolean>(PUBLIC_METADATA, context) === true,
+      provider: this.metadata<string>(PROVIDER_METADATA, context),
+      all: this.metadata<string[]>(SCOPES_METADATA, context) ?? [],
+      any: this.metadata<string[]>(ANY_SCOPE_METADATA, context) ?? [],
+    };
+    if (!byClass) this.routeRules.set(handler, (byClass = new WeakMap()));
+    byClass.set(type, rules);
+    return rules;
   }
 
   private metadata<T>(key: string, context: ExecutionContext): T | undefined {
