@@ -7,6 +7,7 @@ import {
   checkRoutes,
   detectFeatures,
   measureRound,
+  primeGuards,
 } from './lib/measurements.js';
 import { measureMemory } from './lib/memory.js';
 import {
@@ -68,7 +69,8 @@ async function measureAll(settings: BenchSettings, env: OurEnv) {
   );
   const pools = { ours: [], es256: [], peer: [] };
   if (settings.mode !== 'smoke') {
-    log('warm-up round');
+    log('every token once to every guarded route, then a warm-up round');
+    await primeGuards(servers, settings.connections);
     const warmup = { ...settings, seconds: 0.5, loginSeconds: 0.5 };
     await measureRound(servers, warmup, features, pools, new Samples());
   }

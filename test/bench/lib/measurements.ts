@@ -127,6 +127,32 @@ async function record(
   return result;
 }
 
+/**
+ * Sends every token once to every guarded route, so that no round pays
+ * for first verifications the others do not (a cold verified-token cache
+ * made the first round's guard figures the lowest).
+ */
+export async function primeGuards(
+  servers: BenchServers,
+  connections: number,
+): Promise<void> {
+  const ours = [servers.ours.express, servers.ours.fastify, ...servers.scale];
+  const targets: [ServerProcess, string[]][] = [
+    ...ours.map(
+      server => [server, servers.ourTokens] as [ServerProcess, string[]],
+    ),
+    [servers.peer.express, servers.peerTokens.express],
+    [servers.peer.fastify, servers.peerTokens.fastify],
+  ];
+  for (const [server, tokens] of targets) {
+    await bearerLoad(server.url, '/bench/guarded', tokens, {
+      connections,
+      seconds: 120,
+      amount: tokens.length,
+    });
+  }
+}
+
 /** One round of every measurement, interleaved. */
 export async function measureRound(
   servers: BenchServers,
