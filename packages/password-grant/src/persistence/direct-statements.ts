@@ -22,10 +22,19 @@ interface SqliteConnection {
     get(...params: unknown[]): unknown;
     run(...params: unknown[]): { changes: number };
   };
-  transaction(run: () => number[]): { immediate(): number[] };
+  transaction(run: (writes: RowWrite[]) => number[]): {
+    immediate(writes: RowWrite[]): number[];
+  };
 }
 
 class ExpectationFailed extends Error {}
+
+/** The columns a filter names, and which of them it wants NULL. */
+function shape(where: ObjectLiteral): string {
+  return Object.keys(where)
+    .map(key => (where[key] === null ? `${key}=null` : key))
+    .join(',');
+}
 
 /**
  * The statements of the token endpoint's hot path, written once from the
@@ -43,6 +52,8 @@ export class DirectStatements {
     ReturnType<SqliteConnection['prepare']>
   >();
   private preparedOn: SqliteConnection | null = null;
+  private batch: ReturnType<SqliteConnection['transaction']> | null = null;
+  private readonly texts = new Map<string, string>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -67,12 +78,13 @@ export class DirectStatements {
     where: Values<T>,
   ): Promise<T | null> {
     const metadata = this.dataSource.getMetadata(target);
-    const filter = this.conditions(metadata, where, 0);
-    const columns = metadata.columns
-      .map(column => this.dataSource.driver.escape(column.databaseName))
-      .join(', ');
-    const sql = `SELECT ${columns} FROM ${this.table(metadata)} WHERE ${filter.sql} LIMIT 1`;
-    const raw = await this.selectOne(sql, filter.params);
+    const sql = this.text(`select ${metadata.name} ${shape(where)}`, () => {
+      const columns = metadata.columns
+        .map(column => this.dataSource.driver.escape(column.databaseName))
+        .join(', ');
+      return `SELECT ${columns} FROM ${this.table(metadata)} WHERE ${this.filter(metadata, where, 0)} LIMIT 1`;
+    });
+    const raw = await this.selectOne(sql, this.values(metadata, where));
     if (!raw) return null;
     const entity = metadata.create() as T;
     for (const column of metadata.columns) {
@@ -87,17 +99,17 @@ export class DirectStatements {
 
   insert<T extends ObjectLiteral>(target: EntityTarget<T>, row: T): RowWrite {
     const metadata = this.dataSource.getMetadata(target);
-    const names: string[] = [];
-    const params: unknown[] = [];
-    for (const column of metadata.columns) {
-      names.push(this.dataSource.driver.escape(column.databaseName));
-      params.push(this.value(metadata, column.propertyName, row));
-    }
-    const marks = params.map((_, i) => this.placeholder(i));
-    return {
-      sql: `INSERT INTO ${this.table(metadata)} (${names.join(', ')}) VALUES (${marks.join(', ')})`,
-      params,
-    };
+    const sql = this.text(`insert ${metadata.name}`, () => {
+      const names = metadata.columns.map(column =>
+        this.dataSource.driver.escape(column.databaseName),
+      );
+      const marks = names.map((_, i) => this.placeholder(i));
+      return `INSERT INTO ${this.table(metadata)} (${names.join(', ')}) VALUES (${marks.join(', ')})`;
+    });
+    const params = metadata.columns.map(column =>
+      this.value(metadata, column.propertyName, row),
+    );
+    return { sql, params };
   }
 
   update<T extends ObjectLiteral>(
@@ -107,19 +119,20 @@ export class DirectStatements {
     expect?: number,
   ): RowWrite {
     const metadata = this.dataSource.getMetadata(target);
-    const assignments: string[] = [];
-    const params: unknown[] = [];
-    for (const property of Object.keys(set)) {
-      const column = this.column(metadata, property);
-      assignments.push(`${column} = ${this.placeholder(params.length)}`);
-      params.push(this.value(metadata, property, set));
-    }
-    const filter = this.conditions(metadata, where, params.length);
-    return {
-      sql: `UPDATE ${this.table(metadata)} SET ${assignments.join(', ')} WHERE ${filter.sql}`,
-      params: [...params, ...filter.params],
-      expect,
-    };
+    const assigned = Object.keys(set);
+    const key = `update ${metadata.name} ${assigned.join(',')} ${shape(where)}`;
+    const sql = this.text(key, () => {
+      const assignments = assigned.map(
+        (property, i) =>
+          `${this.column(metadata, property)} = ${this.placeholder(i)}`,
+      );
+      return `UPDATE ${this.table(metadata)} SET ${assignments.join(', ')} WHERE ${this.filter(metadata, where, assigned.length)}`;
+    });
+    const params = [
+      ...assigned.map(property => this.value(metadata, property, set)),
+      ...this.values(metadata, where),
+    ];
+    return { sql, params, expect };
   }
 
   /**
@@ -131,7 +144,7 @@ export class DirectStatements {
     const sqlite = this.sqlite;
     try {
       return sqlite
-        ? sqlite.transaction(() => writes.map(w => this.run(w))).immediate()
+        ? this.on(sqlite).batch!.immediate(writes)
         : await this.inTransaction(writes);
     } catch (error) {
       if (error instanceof ExpectationFailed) return null;
@@ -187,12 +200,21 @@ export class DirectStatements {
     return rows[0];
   }
 
-  private statement(sql: string): ReturnType<SqliteConnection['prepare']> {
-    const connection = this.sqlite!;
+  /** Forgets what was prepared on a previous connection. */
+  private on(connection: SqliteConnection): this {
     if (connection !== this.preparedOn) {
       this.prepared.clear();
       this.preparedOn = connection;
+      this.batch = connection.transaction(writes =>
+        writes.map(write => this.run(write)),
+      );
     }
+    return this;
+  }
+
+  private statement(sql: string): ReturnType<SqliteConnection['prepare']> {
+    const connection = this.sqlite!;
+    this.on(connection);
     let statement = this.prepared.get(sql);
     if (!statement) {
       statement = connection.prepare(sql);
@@ -201,23 +223,37 @@ export class DirectStatements {
     return statement;
   }
 
-  private conditions<T>(
+  /** `a = ? AND b IS NULL ...`: a null in `where` means IS NULL. */
+  private filter(
     metadata: EntityMetadata,
-    where: Values<T>,
+    where: ObjectLiteral,
     offset: number,
-  ): { sql: string; params: unknown[] } {
-    const parts: string[] = [];
-    const params: unknown[] = [];
-    for (const property of Object.keys(where)) {
-      const column = this.column(metadata, property);
-      if (where[property as keyof T] === null) {
-        parts.push(`${column} IS NULL`);
-        continue;
-      }
-      parts.push(`${column} = ${this.placeholder(offset + params.length)}`);
-      params.push(this.value(metadata, property, where));
+  ): string {
+    let bound = offset;
+    return Object.keys(where)
+      .map(property => {
+        const column = this.column(metadata, property);
+        if (where[property] === null) return `${column} IS NULL`;
+        return `${column} = ${this.placeholder(bound++)}`;
+      })
+      .join(' AND ');
+  }
+
+  /** The values a filter binds, in key order (IS NULL binds none). */
+  private values(metadata: EntityMetadata, where: ObjectLiteral): unknown[] {
+    return Object.keys(where)
+      .filter(property => where[property] !== null)
+      .map(property => this.value(metadata, property, where));
+  }
+
+  /** SQL text built once per statement shape. */
+  private text(key: string, build: () => string): string {
+    let sql = this.texts.get(key);
+    if (sql === undefined) {
+      sql = build();
+      this.texts.set(key, sql);
     }
-    return { sql: parts.join(' AND '), params };
+    return sql;
   }
 
   private value(

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { In, type FindOptionsWhere } from 'typeorm';
 import { PasswordGrantEvents } from '../events/password-grant-events.service.js';
-import type { OAuthAccessTokenEntity } from '../persistence/oauth-access-token.entity.js';
+import type { RowWrite } from '../persistence/direct-statements.js';
+import { OAuthAccessTokenEntity } from '../persistence/oauth-access-token.entity.js';
 import type { OAuthRefreshTokenEntity } from '../persistence/oauth-refresh-token.entity.js';
 import { PasswordGrantStorage } from '../persistence/password-grant-storage.service.js';
 
@@ -32,6 +33,23 @@ export class TokenRepository {
     const count = await this.revokeAccessRows({ id: jti });
     this.emit('access_token', jti, count);
     return count > 0;
+  }
+
+  /**
+   * @internal The revocation of one access token as a write of a larger
+   * transaction; `announceAccessTokenRevoked` reports it once committed.
+   */
+  accessTokenRevocation(jti: string, at: Date): RowWrite {
+    return this.storage.direct.update(
+      OAuthAccessTokenEntity,
+      { revoked: true, revokedAt: at },
+      { id: jti, revoked: false },
+    );
+  }
+
+  /** @internal Emits `token.revoked` for a committed `accessTokenRevocation`. */
+  announceAccessTokenRevoked(jti: string, count: number): void {
+    this.emit('access_token', jti, count);
   }
 
   /**

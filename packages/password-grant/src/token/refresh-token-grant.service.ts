@@ -11,7 +11,6 @@ import {
 import type { PasswordGrantConfig } from '../password-grant-config.js';
 import type { OAuthClientEntity } from '../persistence/oauth-client.entity.js';
 import type { RowWrite } from '../persistence/direct-statements.js';
-import { OAuthAccessTokenEntity } from '../persistence/oauth-access-token.entity.js';
 import { OAuthRefreshTokenEntity } from '../persistence/oauth-refresh-token.entity.js';
 import { PasswordGrantStorage } from '../persistence/password-grant-storage.service.js';
 import { TokenRepository } from '../revocation/token.repository.js';
@@ -104,7 +103,11 @@ export class RefreshTokenGrant {
       }
       throw refused('consumed by another request');
     }
-    this.announceRevoked(presented.accessTokenId, issued.counts[1]);
+    const [, accessTokensRevoked] = issued.counts;
+    this.tokens.announceAccessTokenRevoked(
+      presented.accessTokenId,
+      accessTokensRevoked,
+    );
     if (!this.storage.direct.serialized) await this.closeRace(presented);
     this.logger.debug(`refresh grant issued tokens to client ${client.id}`);
     return issued.response;
@@ -170,9 +173,8 @@ export class RefreshTokenGrant {
    */
   private consume(row: OAuthRefreshTokenEntity): RowWrite[] {
     const now = new Date();
-    const direct = this.storage.direct;
     return [
-      direct.update(
+      this.storage.direct.update(
         OAuthRefreshTokenEntity,
         { usedAt: now },
         this.config.revokeRefreshTokenAfterUse
@@ -180,20 +182,8 @@ export class RefreshTokenGrant {
           : { id: row.id, revoked: false },
         1,
       ),
-      direct.update(
-        OAuthAccessTokenEntity,
-        { revoked: true, revokedAt: now },
-        { id: row.accessTokenId, revoked: false },
-      ),
+      this.tokens.accessTokenRevocation(row.accessTokenId, now),
     ];
-  }
-
-  private announceRevoked(jti: string, accessTokens: number): void {
-    this.events.emit('token.revoked', {
-      by: 'access_token',
-      id: jti,
-      accessTokens,
-    });
   }
 
   /**

@@ -74,7 +74,7 @@ export class TokenIssuer {
       this.storage.direct.insert(OAuthRefreshTokenEntity, pair.refresh),
     ]);
     if (!counts) return null;
-    this.announce(pair.access, pair.refresh);
+    this.announce(pair.access, pair.refresh, request.scopes);
     return { response: pair.response, counts: counts.slice(0, writes.length) };
   }
 
@@ -132,13 +132,14 @@ export class TokenIssuer {
   private announce(
     access: OAuthAccessTokenEntity,
     refresh: OAuthRefreshTokenEntity,
+    scopes: string[],
   ): void {
     this.events.emit('access_token.issued', {
       jti: access.id,
       clientId: access.clientId,
       userId: access.userId,
       grantId: access.grantId,
-      scopes: access.scopes.split(' ').filter(Boolean),
+      scopes,
       expiresAt: access.expiresAt,
     });
     this.events.emit('refresh_token.issued', {
